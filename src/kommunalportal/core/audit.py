@@ -1,0 +1,157 @@
+"""Writing and verifying the append-only audit trail.
+
+Every service that changes state calls `record_event` inside its transaction, after the change.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+from .request_context import current_request_id
+
+GENESIS_HASH = "0" * 64
+# Any fixed number: the key of the PostgreSQL advisory lock that queues writers of the chain.
+_CHAIN_LOCK_KEY = 7_301_994_221
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a model instance as JSON-safe values, for `before` and `after`."""
+    return _json_safe({name: getattr(instance, name) for name in fields})
+
+
+def _json_safe(value: Any) -> Any:
+    # A round trip through JSON makes what is hashed now equal to what is read back later.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
+
+
+def compute_hash(
+    *,
+    sequence: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: Any,
+    after: Any,
+    request_id: str,
+    previous_hash: str,
+) -> str:
+    content = {
+        "sequence": sequence,
+        "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": before,
+        "after": after,
+        "request_id": request_id,
+        "previous_hash": previous_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _hash_of(event: AuditEvent) -> str:
+    return compute_hash(
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        object_repr=event.object_repr,
+        before=event.before,
+        after=event.after,
+        request_id=event.request_id,
+        previous_hash=event.previous_hash,
+    )
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the audit chain (the caller's transaction keeps change and event together)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    user = actor if getattr(actor, "pk", None) is not None else None
+    label = (user.get_username() if user is not None else str(actor or "system"))[:200]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+        event = AuditEvent(
+            sequence=(last.sequence + 1) if last else 1,
+            occurred_at=timezone.now(),
+            actor=user,
+            actor_label=label,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            before=_json_safe(dict(before)) if before is not None else None,
+            after=_json_safe(dict(after)) if after is not None else None,
+            request_id=current_request_id.get(),
+            previous_hash=last.hash if last else GENESIS_HASH,
+        )
+        event.hash = _hash_of(event)
+        event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    head_hash: str
+    problems: list[str]
+
+    @property
+    def is_intact(self) -> bool:
+        return not self.problems
+
+
+def verify_chain() -> ChainReport:
+    """Recompute every hash and link; report each changed, removed or reordered event."""
+    problems: list[str] = []
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
+        checked += 1
+        if event.sequence != expected_sequence:
+            problems.append(
+                f"event #{event.sequence}: expected #{expected_sequence} next, "
+                f"so {event.sequence - expected_sequence} event(s) before it are missing"
+            )
+        if event.previous_hash != previous_hash:
+            problems.append(f"event #{event.sequence}: the link to its predecessor is broken")
+        if _hash_of(event) != event.hash:
+            problems.append(f"event #{event.sequence}: its content was changed after it was written")
+        expected_sequence = event.sequence + 1
+        previous_hash = event.hash
+    return ChainReport(checked=checked, head_hash=previous_hash, problems=problems)

@@ -1,0 +1,53 @@
+"""The main navigation, by role: each entry says who sees it. Later apps add their entries here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kommunalportal.accounts import policies
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    visible: Callable[[Any], bool]
+    url_kwargs: Callable[[Any], dict[str, str]] | None = None
+
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+def _own_commune_key(user: Any) -> dict[str, str]:
+    from kommunalportal.accounts.roles import COMMUNE_ROLES
+    from kommunalportal.accounts.selectors import organisations_of
+
+    organisation = organisations_of(user, roles=COMMUNE_ROLES).order_by("short_name").first()
+    return {"key": organisation.key} if organisation else {}
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Home"), "core:home", _everyone),
+    NavItem(_("Communes"), "organisations:list", _everyone),
+    NavItem(_("My commune"), "organisations:detail", policies.is_commune_user, _own_commune_key),
+    NavItem(_("Administration"), "admin:index", lambda user: user.is_staff),
+)
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    entries = []
+    for item in NAV_ITEMS:
+        if not item.visible(user):
+            continue
+        kwargs = item.url_kwargs(user) if item.url_kwargs else {}
+        if item.url_kwargs and not kwargs:
+            continue
+        url = reverse(item.url_name, kwargs=kwargs or None)
+        is_current = current_path == url if url == "/" else current_path.startswith(url)
+        entries.append({"label": item.label, "url": url, "is_current": is_current})
+    return entries

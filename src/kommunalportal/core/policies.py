@@ -1,0 +1,22 @@
+"""The answer of every permission check: allowed or not, and why not, in words a person can read."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str | Promise = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @classmethod
+    def allow(cls) -> "Decision":
+        return cls(True)
+
+    @classmethod
+    def deny(cls, reason: str | Promise) -> "Decision":
+        return cls(False, reason)

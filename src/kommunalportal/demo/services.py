@@ -1,0 +1,76 @@
+"""The demo: people for every role in the ministry and in three communes of different size,
+built through the same services an operator uses. Running it again changes nothing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kommunalportal.accounts.models import User
+from kommunalportal.accounts.roles import Role
+from kommunalportal.accounts.services import create_user, grant_membership
+from kommunalportal.core.errors import DomainError
+from kommunalportal.organisations.selectors import land, organisation_by_key
+
+# Printed next to every demo login; it exists only in development databases.
+DEMO_PASSWORD = "Starke-Heimat-2020"
+ACTOR = "load_demo"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    organisation_key: str  # "06" is the ministry
+
+
+MINISTRY_PEOPLE = (
+    DemoPerson("programm", "Petra", "Lindner", Role.PROGRAMME_MANAGER, "06"),
+    DemoPerson("pruefung", "Jonas", "Becker", Role.REVIEWER, "06"),
+    DemoPerson("pruefung2", "Aylin", "Demir", Role.REVIEWER, "06"),
+    DemoPerson("zahlung", "Markus", "Weber", Role.PAYMENT_OFFICER, "06"),
+    DemoPerson("zahlung2", "Sabine", "Krüger", Role.PAYMENT_OFFICER, "06"),
+    DemoPerson("revision", "Thomas", "Hartmann", Role.AUDITOR, "06"),
+)
+# A city, a town and a village: Frankfurt am Main, Bruchköbel and Ronneburg.
+DEMO_COMMUNES = {"frankfurt": "06412000", "bruchkoebel": "06435006", "ronneburg": "06435024"}
+COMMUNE_ROLE_PREFIXES = {
+    Role.MUNICIPAL_APPLICANT: ("antrag", "Anna", "Antragstellerin"),
+    Role.MUNICIPAL_SIGNATORY: ("zeichnung", "Bernd", "Zeichnungsberechtigt"),
+    Role.CLERK: ("sachbearbeitung", "Clara", "Sachbearbeiterin"),
+    Role.SERVICE_DESIGNER: ("gestaltung", "David", "Gestalter"),
+}
+
+
+def demo_people() -> list[DemoPerson]:
+    people = list(MINISTRY_PEOPLE)
+    for slug, key in DEMO_COMMUNES.items():
+        for role, (prefix, first, last) in COMMUNE_ROLE_PREFIXES.items():
+            people.append(DemoPerson(f"{prefix}.{slug}", first, last, role, key))
+    return people
+
+
+@transaction.atomic
+def load_demo_people() -> list[DemoPerson]:
+    """Create every demo person with the membership of their role; ministry staff get an authenticator."""
+    if land() is None:
+        raise DomainError("Load the registry first (manage.py load_registry).")
+    people = demo_people()
+    for person in people:
+        organisation = organisation_by_key(person.organisation_key)
+        if organisation is None:
+            raise DomainError(f"The registry has no organisation {person.organisation_key}.")
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            user = create_user(
+                username=person.username, password=DEMO_PASSWORD, actor=ACTOR,
+                email=f"{person.username}@kommunalportal.invalid",
+                first_name=person.first_name, last_name=person.last_name,
+            )  # fmt: skip
+        grant_membership(user=user, organisation=organisation, role=person.role, actor=ACTOR)
+        if organisation.is_land and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            # Demo staff get a ready device; `manage.py totp_code <user>` shows its current code.
+            TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
+    return people
