@@ -27,8 +27,9 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "organisations/_results.html" if request.headers.get("HX-Request") else "organisations/list.html"
+    partial = bool(request.headers.get("HX-Request"))
+    context = {"form": form, "page": page, "query": query.urlencode(), "htmx_partial": partial}
+    template = "organisations/_results.html" if partial else "organisations/list.html"
     return render(request, template, context)
 
 

@@ -80,9 +80,9 @@ def _rewrite(source: Path, target: Path, change) -> Path:
     return target
 
 
-def _set(rows, ags, **values):
+def _set(rows, key, **values):
     for row in rows:
-        if row["ags"] == ags:
+        if row["ags"] == key:
             row.update(values)
     return rows
 

@@ -54,6 +54,14 @@ def test_htmx_requests_get_only_the_results(client, registry):
     html = response.content.decode()
     assert "Ronneburg" in html
     assert "<html" not in html
+    # The count lives outside the swapped region (announced by screen readers) and is swapped out of band.
+    assert 'id="trefferzahl" role="status" hx-swap-oob="true"' in html
+
+
+def test_a_field_error_is_linked_to_its_input(client, registry):
+    html = client.get("/kommunen/", {"size": "riesig"}).content.decode()
+    assert 'aria-describedby="id_size_helptext id_size_error"' in html
+    assert 'id="id_size_error"' in html and 'aria-invalid="true"' in html
 
 
 def test_a_page_beyond_the_end_shows_the_last_page(client, registry):
