@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kommunalportal.core.urls")),
     path("", include("kommunalportal.accounts.urls")),
     path("kommunen/", include("kommunalportal.organisations.urls")),
+    path("foerderung/", include("kommunalportal.grants.urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

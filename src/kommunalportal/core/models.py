@@ -65,3 +65,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are append-only")
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out for a reference prefix (SHH-2020 → SHH-2020-0001, -0002, …)."""
+
+    prefix = models.CharField(_("prefix"), max_length=40, unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.last_number:04d}"

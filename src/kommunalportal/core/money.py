@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.formats import number_format
 
 CENT = Decimal("0.01")
 K = TypeVar("K")
@@ -29,6 +30,22 @@ class MoneyField(models.DecimalField):
         return name, path, args, kwargs
 
 
+class RateField(models.DecimalField):
+    """A share between 0 and 1 with four places (a funding rate of 90 % is 0.9000)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 4)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_digits", 5), ("decimal_places", 4)):
+            if kwargs.get(key) == default:
+                del kwargs[key]
+        return name, path, args, kwargs
+
+
 def to_cents(amount: Decimal) -> int:
     """An amount that already has at most two places, as whole cents; refuses anything finer."""
     cents = amount * 100
@@ -39,6 +56,11 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount as people read it in the active language: 16.000.000,00 € (German), 16,000,000.00 € (English)."""
+    return f"{number_format(amount.quantize(CENT), decimal_pos=2, use_l10n=True, force_grouping=True)} €"
 
 
 def round_commercial(amount: Decimal) -> Decimal:

@@ -34,12 +34,22 @@ def _own_commune_key(user: Any) -> dict[str, str]:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home", _everyone),
     NavItem(_("Communes"), "organisations:list", _everyone),
+    NavItem(
+        _("Grants"), "grants:overview", lambda user: policies.is_ministry_user(user) or policies.is_commune_user(user)
+    ),
     NavItem(_("My commune"), "organisations:detail", policies.is_commune_user, _own_commune_key),
     NavItem(_("Administration"), "admin:index", lambda user: user.is_staff),
 )
 
 
-def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+@dataclass
+class NavEntry:
+    label: str | Promise
+    url: str
+    is_current: bool = False
+
+
+def navigation_for(user: Any, current_path: str) -> list[NavEntry]:
     entries = []
     for item in NAV_ITEMS:
         if not item.visible(user):
@@ -47,7 +57,9 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         kwargs = item.url_kwargs(user) if item.url_kwargs else {}
         if item.url_kwargs and not kwargs:
             continue
-        url = reverse(item.url_name, kwargs=kwargs or None)
-        is_current = current_path == url if url == "/" else current_path.startswith(url)
-        entries.append({"label": item.label, "url": url, "is_current": is_current})
+        entries.append(NavEntry(item.label, reverse(item.url_name, kwargs=kwargs or None)))
+    # The entry with the longest address that the current page lies under is the current one.
+    matching = [e for e in entries if current_path == e.url or (e.url != "/" and current_path.startswith(e.url))]
+    if matching:
+        max(matching, key=lambda e: len(e.url)).is_current = True
     return entries

@@ -2,6 +2,8 @@
 built through the same services an operator uses. Running it again changes nothing."""
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,6 +12,9 @@ from kommunalportal.accounts.models import User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_user, grant_membership
 from kommunalportal.core.errors import DomainError
+from kommunalportal.grants.models import CallShape, FinancingType, MeasureCategory, Programme
+from kommunalportal.grants.services import CallSettings, create_call, create_programme, publish_call, publish_envelopes
+from kommunalportal.organisations.models import COMMUNE_KINDS
 from kommunalportal.organisations.selectors import land, organisation_by_key
 
 # Printed next to every demo login; it exists only in development databases.
@@ -74,3 +79,51 @@ def load_demo_people() -> list[DemoPerson]:
             # Demo staff get a ready device; `manage.py totp_code <user>` shows its current code.
             TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
     return people
+
+
+@transaction.atomic
+def load_demo_programme() -> Programme:
+    """ "Starke Heimat Hessen": €20 M a year 2020–2024, and the 2020 round of envelopes for all 443 communes.
+
+    The real key weighted financial capacity, which is not public; the demo splits by population with the
+    published floor of €7,500, a fifth of the budget going to the 21 districts.
+    """
+    existing = Programme.objects.filter(code="SHH").first()
+    if existing is not None:
+        return existing
+    manager = User.objects.get(username="programm")
+    programme = create_programme(
+        actor=manager,
+        code="SHH",
+        name="Starke Heimat Hessen",
+        legal_basis="§ 44 LHO mit den Verwaltungsvorschriften; ANBest-GK als Nebenbestimmungen",
+        description="Förderung der Digitalisierung der hessischen Städte, Gemeinden und Landkreise "
+        "auf dem Weg zum digitalen Rathaus.",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2024, 12, 31),
+        year_budgets={year: Decimal("20000000.00") for year in range(2020, 2025)},
+    )
+    call = create_call(
+        programme=programme,
+        year=2020,
+        actor=manager,
+        settings=CallSettings(
+            name="Phase 1: Kontingente 2020",
+            shape=CallShape.FORMULA,
+            budget_amount=Decimal("16000000.00"),
+            opens_on=date(2020, 7, 1),
+            deadline_on=date(2020, 8, 31),
+            eligible_kinds=[kind.value for kind in COMMUNE_KINDS],
+            categories=MeasureCategory.objects.filter(is_active=True),
+            financing_type=FinancingType.PROPORTIONAL,
+            funding_rate=Decimal("0.75"),
+            min_own_share_rate=Decimal("0.25"),
+            proof_of_use_due_on=date(2021, 12, 31),
+            drawdown_window_days=60,
+            floor_amount=Decimal("7500.00"),
+            district_share_rate=Decimal("0.2"),
+        ),
+    )
+    publish_envelopes(call=call, actor=manager)
+    publish_call(call=call, actor=manager)
+    return programme

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kommunalportal.core",
     "kommunalportal.accounts",
     "kommunalportal.organisations",
+    "kommunalportal.grants",
     "kommunalportal.demo",
 ]
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kommunalportal.core.errors import DomainError
-from kommunalportal.demo.services import DEMO_PASSWORD, load_demo_people
+from kommunalportal.demo.services import DEMO_PASSWORD, load_demo_people, load_demo_programme
 from kommunalportal.organisations.selectors import organisation_by_key
 
 
@@ -20,8 +20,10 @@ class Command(BaseCommand):
             raise CommandError("load_demo runs only with DJANGO_DEBUG=true (or --force on a test system).")
         try:
             people = load_demo_people()
+            programme = load_demo_programme()
         except DomainError as error:
             raise CommandError(str(error.message)) from None
+        self.stdout.write(f"Demo programme: {programme.name} ({programme.calls.count()} call(s))")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for person in people:

@@ -1,0 +1,67 @@
+"""State machines as data: a status field, a table of allowed transitions, and one function to move.
+
+An app keeps its table in its own workflow.py (visible on one screen); services call `move_to` for
+every change of status, which refuses what the table does not allow, writes the history row and the
+audit event.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .audit import record_event
+from .errors import DomainError
+
+Transitions = Mapping[str, frozenset[str]]
+
+
+class TransitionNotAllowed(DomainError):
+    """The table has no arrow from the current status to the requested one."""
+
+
+def can_move(transitions: Transitions, current: str, target: str) -> bool:
+    return target in transitions.get(current, frozenset())
+
+
+def move_to(
+    instance: models.Model,
+    target: str,
+    *,
+    transitions: Transitions,
+    actor: Any,
+    labels: Callable[[str], str],
+    record_history: Callable[[str, str], object],
+    note: str = "",
+    extra_fields: tuple[str, ...] = (),
+) -> None:
+    """Change `instance.status` to `target` if the table allows it; history and audit in the same transaction."""
+    current: str = instance.status  # type: ignore[attr-defined]  # every workflow model has a status field
+    if not can_move(transitions, current, target):
+        raise TransitionNotAllowed(
+            _("This step is not possible now: from “%(current)s” there is no way to “%(target)s”.")
+            % {"current": labels(current), "target": labels(target)}
+        )
+    instance.status = target  # type: ignore[attr-defined]
+    instance.save(update_fields=["status", *extra_fields])
+    record_history(current, target)
+    after: dict[str, Any] = {"status": target}
+    if note:
+        after["note"] = note
+    record_event(
+        actor=actor,
+        action=f"{instance._meta.label_lower}.{target}",
+        obj=instance,
+        before={"status": current},
+        after=after,
+    )
+
+
+def diagram(transitions: Transitions) -> str:
+    """The table as a Mermaid state diagram, for docs/ (tests keep the committed copy up to date)."""
+    lines = ["stateDiagram-v2"]
+    for source in transitions:
+        for target in sorted(transitions[source]):
+            lines.append(f"    {source} --> {target}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,37 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from kommunalportal.accounts.models import Membership, User
+from kommunalportal.accounts.roles import Role
+from kommunalportal.core.audit import verify_chain
+from kommunalportal.grants.models import Envelope
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(registry, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    counts = (User.objects.count(), Membership.objects.count(), Envelope.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Membership.objects.count(), Envelope.objects.count()) == counts
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    # Three communes of different size, each with the four commune roles.
+    assert Membership.objects.filter(organisation__key__in=["06412000", "06435006", "06435024"]).count() == 12
+    assert Envelope.objects.count() == 443
+    assert Envelope.objects.aggregate(total=Sum("amount"))["total"] == Decimal("16000000.00")
+    assert Envelope.objects.get(organisation__key="06435024").amount == Decimal("7500.00")
+    assert "Starke-Heimat-2020" in out.getvalue() and "zeichnung.ronneburg" in out.getvalue()
+    assert verify_chain().is_intact
+
+
+def test_the_demo_refuses_a_production_database(registry, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.filter(username="programm").exists()

@@ -1,0 +1,130 @@
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kommunalportal.core.forms import KernFormMixin
+from kommunalportal.organisations.models import COMMUNE_KINDS
+
+from .models import CallShape, FinancingType, MeasureCategory
+
+
+class AmountField(forms.DecimalField):
+    """Euros with cents, zero or more."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal(0), **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+
+class PercentField(forms.DecimalField):
+    """A share entered in percent (0 to 100, two places); services take it as a rate from 0 to 1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeForm(KernFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    code = forms.RegexField(
+        label=_("Short code"),
+        regex=r"^[A-Z0-9]{2,10}$",
+        help_text=_("2 to 10 capital letters or digits; used in references such as SHH-2020-0001."),
+        error_messages={"invalid": _("Use 2 to 10 capital letters or digits.")},
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 3}), initial="§ 44 LHO mit VV; ANBest-GK"
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    yearly_budget = AmountField(
+        label=_("Budget per year in euros"), help_text=_("Applied to each year; change single years later.")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
+            self.add_error("ends_on", _("The programme must end after it starts."))
+        return data
+
+
+class YearBudgetForm(KernFormMixin, forms.Form):
+    budget_amount = AmountField(label=_("Budget in euros"))
+
+
+class CallForm(KernFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.TypedChoiceField(label=_("Budget year"), coerce=int)
+    shape = forms.ChoiceField(label=_("Shape"), choices=CallShape.choices)
+    budget_amount = AmountField(label=_("Budget in euros"))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
+    deadline_on = forms.DateField(label=_("Application deadline"), widget=DATE)
+    proof_of_use_due_on = forms.DateField(label=_("Proof of use due on"), widget=DATE)
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("Eligible applicants"),
+        choices=[(k.value, k.label) for k in COMMUNE_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[k.value for k in COMMUNE_KINDS],
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Eligible measure categories"),
+        queryset=MeasureCategory.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    financing_type = forms.ChoiceField(label=_("Financing type"), choices=FinancingType.choices)
+    funding_percent = PercentField(
+        label=_("Funding rate in percent"),
+        required=False,
+        help_text=_("Share of the eligible costs, for proportional financing."),
+    )
+    min_own_share_percent = PercentField(label=_("Minimum own share in percent"), initial=0)
+    min_grant_amount = AmountField(label=_("Smallest grant in euros"), initial=0)
+    max_grant_amount = AmountField(label=_("Largest grant in euros"), required=False)
+    max_duration_months = forms.IntegerField(label=_("Longest duration in months"), required=False, min_value=1)
+    drawdown_window_days = forms.IntegerField(
+        label=_("Drawdown window in days"), initial=60, min_value=1, max_value=730
+    )
+    floor_amount = AmountField(
+        label=_("Floor per commune in euros"), initial=0, help_text=_("Formula calls: no envelope is smaller.")
+    )
+    population_percent = PercentField(label=_("Weight of population in percent"), initial=100)
+    capacity_percent = PercentField(label=_("Weight of financial capacity in percent"), initial=0)
+    district_share_percent = PercentField(
+        label=_("Share of the districts in percent"),
+        required=False,
+        help_text=_("Leave empty for one pot shared by districts and municipalities."),
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]  # ChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("opens_on") and data.get("deadline_on") and data["opens_on"] > data["deadline_on"]:
+            self.add_error("deadline_on", _("The deadline must not be before the opening."))
+        if data.get("financing_type") == FinancingType.PROPORTIONAL and not data.get("funding_percent"):
+            self.add_error("funding_percent", _("Proportional financing needs a funding rate."))
+        return data
+
+
+class CapacityUploadForm(KernFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file with financial capacity figures"),
+        help_text=_("Columns “key” (official key of the commune) and “figure”; UTF-8; at most 1 MB."),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None

@@ -1,0 +1,332 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kommunalportal.core.money import MoneyField, RateField
+
+from .workflow import ApplicationStatus
+
+
+class MeasureCategory(models.Model):
+    """What a grant may pay for; the list is data that programme managers maintain."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name (German)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("measure category")
+        verbose_name_plural = _("measure categories")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+
+class FinancingType(models.TextChoices):
+    FIXED_AMOUNT = "fixed_amount", _("Fixed-amount financing")
+    PROPORTIONAL = "proportional", _("Proportional financing")
+    DEFICIT = "deficit", _("Deficit financing")
+
+
+class CallShape(models.TextChoices):
+    FORMULA = "formula", _("Formula allocation")
+    COMPETITIVE = "competitive", _("Competitive call")
+
+
+class Programme(models.Model):
+    """A funding scheme with its legal basis and a budget per year, e.g. "Starke Heimat Hessen"."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(
+        _("short code"), max_length=10, unique=True, help_text=_("Used in references, e.g. SHH-2020-0001.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"))
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="programme_period_in_order"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9]{2,10}$"), name="programme_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeYear(models.Model):
+    """The budget a programme has for one budget year."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget_amount = MoneyField(_("budget"))
+
+    class Meta:
+        ordering = ["programme", "year"]
+        verbose_name = _("budget year")
+        verbose_name_plural = _("budget years")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="one_budget_per_programme_year"),
+            models.CheckConstraint(condition=Q(budget_amount__gte=0), name="year_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.year}"
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class Call(models.Model):
+    """A round of a programme with its own budget, dates and rules; every rule is a setting here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    year = models.ForeignKey(ProgrammeYear, on_delete=models.PROTECT, related_name="calls")
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    shape = models.CharField(_("shape"), max_length=20, choices=CallShape.choices)
+    budget_amount = MoneyField(_("budget"))
+    opens_on = models.DateField(_("opens on"))
+    deadline_on = models.DateField(_("application deadline"))
+    eligible_kinds = models.JSONField(_("eligible applicants"), default=list)
+    categories = models.ManyToManyField(MeasureCategory, verbose_name=_("eligible measure categories"))
+    financing_type = models.CharField(_("financing type"), max_length=20, choices=FinancingType.choices)
+    funding_rate = RateField(
+        _("funding rate"),
+        null=True,
+        blank=True,
+        help_text=_("Share of eligible costs (proportional financing)."),
+    )
+    min_own_share_rate = RateField(_("minimum own share"), default=0)
+    min_grant_amount = MoneyField(_("smallest grant"), default=0)
+    max_grant_amount = MoneyField(_("largest grant"), null=True, blank=True)
+    max_duration_months = models.PositiveSmallIntegerField(_("longest duration in months"), null=True, blank=True)
+    drawdown_window_days = models.PositiveSmallIntegerField(
+        _("drawdown window in days"), default=60, help_text=_("Drawn funds must be spent within this time.")
+    )
+    proof_of_use_due_on = models.DateField(_("proof of use due on"))
+    # Formula allocation
+    floor_amount = MoneyField(_("floor per commune"), default=0)
+    population_weight = RateField(_("weight of population"), default=1)
+    capacity_weight = RateField(_("weight of financial capacity"), default=0)
+    district_share_rate = RateField(
+        _("share of the districts"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: districts and municipalities share one pot."),
+    )
+    envelopes_published_at = models.DateTimeField(_("envelopes published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "name"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget_amount__gte=0), name="call_budget_not_negative"),
+            models.CheckConstraint(condition=Q(opens_on__lte=F("deadline_on")), name="call_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(funding_rate__isnull=True) | Q(funding_rate__gt=0, funding_rate__lte=1),
+                name="call_funding_rate_is_a_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_own_share_rate__gte=0, min_own_share_rate__lt=1), name="call_own_share_is_a_share"
+            ),
+            models.CheckConstraint(
+                condition=Q(district_share_rate__isnull=True)
+                | Q(district_share_rate__gte=0, district_share_rate__lte=1),
+                name="call_district_share_is_a_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_amount__gte=0, min_grant_amount__gte=0), name="call_amounts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_grant_amount__isnull=True) | Q(max_grant_amount__gte=F("min_grant_amount")),
+                name="call_grant_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FinancialCapacity(models.Model):
+    """A commune's figure for the capacity part of the allocation key, imported per call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="capacities")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    figure = models.DecimalField(_("figure"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("financial capacity figure")
+        verbose_name_plural = _("financial capacity figures")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], name="one_capacity_per_commune_and_call"),
+            models.CheckConstraint(condition=Q(figure__gte=0), name="capacity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.figure}"
+
+
+class Envelope(models.Model):
+    """The amount of a call reserved for one commune (Kontingent): the ceiling of its grant."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="envelopes")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="envelopes")
+    amount = MoneyField(_("amount"))
+    key = models.DecimalField(_("allocation key"), max_digits=20, decimal_places=18)
+
+    class Meta:
+        ordering = ["call", "organisation__short_name"]
+        verbose_name = _("envelope")
+        verbose_name_plural = _("envelopes")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], name="one_envelope_per_commune_and_call"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} – {self.organisation}"
+
+
+class Application(models.Model):
+    """A commune's application in a call: measures, a cost and financing plan, and its status."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="grant_applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    own_share_amount = MoneyField(_("own share"), default=0)
+    third_party_amount = MoneyField(_("third-party funds"), default=0)
+    requested_amount = MoneyField(_("requested grant"), default=0)
+    has_not_begun = models.BooleanField(
+        _("the measure has not yet begun"),
+        default=False,
+        help_text=_("Grants may only fund measures that have not begun before the approval (VV § 44 LHO)."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_message = models.TextField(_("message of the review"), blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(own_share_amount__gte=0, third_party_amount__gte=0, requested_amount__gte=0),
+                name="application_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def total_costs_amount(self) -> Decimal:
+        return self.own_share_amount + self.third_party_amount + self.requested_amount
+
+
+class Measure(models.Model):
+    """One thing the commune wants to do, with its category, planned costs and schedule."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="measures")
+    category = models.ForeignKey(MeasureCategory, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    planned_costs_amount = MoneyField(_("planned costs"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    approved_amount = MoneyField(_("approved grant"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(condition=Q(planned_costs_amount__gt=0), name="measure_costs_positive"),
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="measure_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
+                name="measure_approved_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationVersion(models.Model):
+    """What the commune submitted, frozen: the content as JSON with its SHA-256."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    content_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} v{self.number}"
+
+
+class ApplicationStatusChange(models.Model):
+    """The status history of an application (written by core.workflow.move_to)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=30, choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=30, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
