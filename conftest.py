@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.factories import TOTPDeviceFactory, UserFactory
 
 from kommunalportal.accounts.models import User
 from kommunalportal.accounts.roles import Role
@@ -19,6 +18,7 @@ from kommunalportal.accounts.services import grant_membership
 from kommunalportal.core.db_triggers import create_append_only_triggers, drop_append_only_triggers
 from kommunalportal.organisations.models import Organisation
 from kommunalportal.organisations.services import import_registry
+from tests.factories import TOTPDeviceFactory, UserFactory
 
 BRUCHKOEBEL = "06435006"
 RONNEBURG = "06435024"

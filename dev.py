@@ -83,7 +83,7 @@ def compile_catalogues() -> None:
     pofiles = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
     if pofiles and changed("catalogues", *pofiles):
         say("Compiling the translation catalogues")
-        run(BIN / "pybabel", "--quiet", "compile", "--use-fuzzy", "-d", LOCALE, "-D", "django")
+        run(BIN / "pybabel", "--quiet", "compile", "-d", LOCALE, "-D", "django")
         mark_done("catalogues", *pofiles)
 
 

@@ -330,3 +330,72 @@ class ApplicationStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval")
+    PARTIAL_APPROVAL = "partial_approval", _("Partial approval")
+    REJECTION = "rejection", _("Rejection")
+
+
+class GrantDecision(models.Model):
+    """A decision on an application: prepared by one person, released by another (four eyes)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=30, choices=DecisionKind.choices)
+    number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
+    approved_amount = MoneyField(_("approved grant"), default=0)
+    reason = models.TextField(_("reason"), blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("prepared at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    is_withdrawn = models.BooleanField(_("sent back before release"), default=False)
+
+    class Meta:
+        ordering = ["application", "prepared_at"]
+        verbose_name = _("grant decision")
+        verbose_name_plural = _("grant decisions")
+        constraints = [
+            # The four-eyes rule, held by the database too.
+            models.CheckConstraint(
+                condition=Q(released_by__isnull=True) | ~Q(released_by=F("prepared_by")),
+                name="decision_released_by_a_second_person",
+            ),
+            models.CheckConstraint(condition=Q(approved_amount__gte=0), name="decision_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(released_at__isnull=True, is_withdrawn=False),
+                name="one_pending_decision_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.application.reference} ({self.get_kind_display()})"
+
+
+class ReviewNoteKind(models.TextChoices):
+    FACTUAL = "factual", _("Factual review")
+    ARITHMETIC = "arithmetic", _("Arithmetic review")
+
+
+class ReviewNote(models.Model):
+    """A Prüfvermerk: who reviewed what, with the automatic checks as they stood then."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="review_notes")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReviewNoteKind.choices)
+    text = models.TextField(_("note"))
+    checks = models.JSONField(_("automatic checks"), default=list)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "created_at"]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.get_kind_display()}"

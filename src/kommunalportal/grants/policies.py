@@ -19,3 +19,33 @@ def can_view_programme_administration(user: Any) -> Decision:
     if is_ministry_user(user):
         return Decision.allow()
     return Decision.deny(_("Only ministry staff see the administration of programmes."))
+
+
+def _holds(user: Any, roles: set[Role], organisation: Any) -> bool:
+    return any(has_role(user, role, organisation) for role in roles)
+
+
+def can_draft_application(user: Any, organisation: Any) -> Decision:
+    if _holds(user, {Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY}, organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only the commune's applicants and authorised signatories prepare its applications."))
+
+
+def can_submit_application(user: Any, application: Any) -> Decision:
+    if has_role(user, Role.MUNICIPAL_SIGNATORY, application.organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only an authorised signatory of the commune submits its application."))
+
+
+def can_review(user: Any) -> Decision:
+    if has_role(user, Role.REVIEWER):
+        return Decision.allow()
+    return Decision.deny(_("Only reviewers review applications."))
+
+
+def can_release_decision(user: Any, decision: Any) -> Decision:
+    if not (has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER)):
+        return Decision.deny(_("Only reviewers and programme managers release decisions."))
+    if decision.prepared_by_id == user.pk:
+        return Decision.deny(_("Four eyes: whoever prepared a decision cannot release it."))
+    return Decision.allow()

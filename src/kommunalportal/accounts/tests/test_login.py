@@ -1,16 +1,16 @@
 import re
 
 import pytest
-from conftest import current_code, device_code
 from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.factories import TEST_PASSWORD, UserFactory
 
+from conftest import current_code, device_code
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_ministry_admin, grant_membership
 from kommunalportal.core.models import AuditEvent
 from kommunalportal.organisations.models import Organisation
+from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 MINISTRY = ["programme_manager", "reviewer", "payment_officer", "auditor"]

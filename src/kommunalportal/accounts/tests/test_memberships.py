@@ -4,7 +4,6 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
-from tests.factories import UserFactory
 
 from kommunalportal.accounts import policies
 from kommunalportal.accounts.models import Membership, User
@@ -12,6 +11,7 @@ from kommunalportal.accounts.roles import COMMUNE_ROLES, MINISTRY_ROLES, Role
 from kommunalportal.accounts.services import create_ministry_admin, end_membership, grant_membership
 from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.core.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

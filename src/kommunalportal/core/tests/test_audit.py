@@ -4,10 +4,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from tests.factories import UserFactory
 
 from kommunalportal.core.audit import GENESIS_HASH, record_event, verify_chain
 from kommunalportal.core.models import AppendOnlyError, AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

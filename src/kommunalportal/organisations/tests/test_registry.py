@@ -4,10 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import registry_paths
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
+from conftest import registry_paths
 from kommunalportal.core.models import AuditEvent
 from kommunalportal.organisations.models import COMMUNE_KINDS, MUNICIPAL_KINDS, Organisation, OrganisationKind
 from kommunalportal.organisations.registry import RegistryFileError

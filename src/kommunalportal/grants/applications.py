@@ -1,0 +1,442 @@
+"""Writes of applications: drafting, submission, review and decisions. One service per transition."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kommunalportal.core.audit import record_event, snapshot
+from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.money import split_largest_remainder
+from kommunalportal.core.references import next_reference
+from kommunalportal.core.workflow import move_to
+from kommunalportal.organisations.models import Organisation
+
+from . import policies
+from .models import (
+    Application,
+    ApplicationStatusChange,
+    ApplicationVersion,
+    Call,
+    CallShape,
+    CallStatus,
+    DecisionKind,
+    Envelope,
+    GrantDecision,
+    Measure,
+    MeasureCategory,
+    ReviewNote,
+)
+from .rules import ApplicationFacts, CheckResult, MeasureFacts, check_application
+from .workflow import ALLOWED_TRANSITIONS, DECIDED, EDITABLE, ApplicationStatus
+
+PLAN_FIELDS = ("title", "summary", "own_share_amount", "third_party_amount", "requested_amount", "has_not_begun")
+# The checks a commune must pass before it can submit; the others are for the review.
+SUBMISSION_CHECKS = frozenset(
+    {"eligible_categories", "complete", "plan_balanced", "own_share", "funding_rate", "within_envelope", "grant_range",
+     "duration", "deadline"}
+)  # fmt: skip
+LIVE_STATUSES = frozenset(set(ApplicationStatus) - {ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED})
+
+
+def _require(decision: Any) -> None:
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
+
+
+def _noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _move(application: Application, target: str, *, actor: Any, note: str = "", extra: tuple[str, ...] = ()) -> None:
+    move_to(
+        application,
+        target,
+        transitions=ALLOWED_TRANSITIONS,
+        actor=actor,
+        labels=lambda status: str(ApplicationStatus(status).label),
+        record_history=lambda old, new: ApplicationStatusChange.objects.create(
+            application=application, from_status=old, to_status=new, actor=actor, note=note
+        ),
+        note=note,
+        extra_fields=extra,
+    )
+
+
+@transaction.atomic
+def start_application(
+    *, call: Call, organisation: Organisation, actor: Any, title: str, today: date | None = None
+) -> Application:
+    """Open a draft application of a commune in a published call (one per commune in a formula call)."""
+    _require(policies.can_draft_application(actor, organisation))
+    today = today or timezone.localdate()
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.PUBLISHED:
+        raise DomainError(_("The call is not open for applications."))
+    if not call.opens_on <= today <= call.deadline_on:
+        raise DomainError(
+            _("Applications are accepted from %(opens)s to %(deadline)s.")
+            % {"opens": call.opens_on.strftime("%d.%m.%Y"), "deadline": call.deadline_on.strftime("%d.%m.%Y")}
+        )
+    if organisation.kind not in call.eligible_kinds:
+        raise DomainError(_("This kind of commune cannot apply in this call."))
+    if call.shape == CallShape.FORMULA:
+        if not Envelope.objects.filter(call=call, organisation=organisation).exists():
+            raise DomainError(_("The commune has no envelope in this call."))
+        if Application.objects.filter(call=call, organisation=organisation, status__in=LIVE_STATUSES).exists():
+            raise DomainError(_("The commune already has an application in this call."))
+    application = Application.objects.create(
+        reference=next_reference(f"{call.programme.code}-{call.year.year}"),
+        call=call,
+        organisation=organisation,
+        title=title.strip(),
+        created_by=actor,
+    )
+    record_event(
+        actor=actor, action="grants.application.created", obj=application, after=snapshot(application, PLAN_FIELDS)
+    )
+    return application
+
+
+def _editable(application: Application, actor: Any) -> Application:
+    application = _locked(application)
+    _require(policies.can_draft_application(actor, application.organisation))
+    if application.status not in EDITABLE:
+        raise DomainError(_("The application can no longer be changed."))
+    return application
+
+
+@transaction.atomic
+def update_financing_plan(
+    *,
+    application: Application,
+    actor: Any,
+    title: str,
+    summary: str,
+    own_share_amount: Decimal,
+    third_party_amount: Decimal,
+    requested_amount: Decimal,
+    has_not_begun: bool,
+) -> Application:
+    """Save the draft's title and its financing plan."""
+    application = _editable(application, actor)
+    for amount in (own_share_amount, third_party_amount, requested_amount):
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise DomainError(_("Amounts are euros with at most two decimal places, zero or more."))
+    before = snapshot(application, PLAN_FIELDS)
+    application.title = title.strip()
+    application.summary = summary
+    application.own_share_amount = own_share_amount
+    application.third_party_amount = third_party_amount
+    application.requested_amount = requested_amount
+    application.has_not_begun = has_not_begun
+    application.save(update_fields=list(PLAN_FIELDS))
+    record_event(
+        actor=actor, action="grants.application.plan_saved", obj=application,
+        before=before, after=snapshot(application, PLAN_FIELDS),
+    )  # fmt: skip
+    return application
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    category: MeasureCategory
+    title: str
+    description: str
+    planned_costs_amount: Decimal
+    starts_on: date
+    ends_on: date
+
+
+@transaction.atomic
+def add_measure(*, application: Application, actor: Any, measure: MeasureInput) -> Measure:
+    """Add a measure to a draft."""
+    application = _editable(application, actor)
+    if measure.planned_costs_amount <= 0 or measure.planned_costs_amount != measure.planned_costs_amount.quantize(
+        Decimal("0.01")
+    ):
+        raise DomainError(_("The planned costs must be more than zero, in euros and cents."))
+    if measure.starts_on > measure.ends_on:
+        raise DomainError(_("A measure must end after it starts."))
+    created = Measure.objects.create(
+        application=application,
+        category=measure.category,
+        title=measure.title.strip(),
+        description=measure.description,
+        planned_costs_amount=measure.planned_costs_amount,
+        starts_on=measure.starts_on,
+        ends_on=measure.ends_on,
+    )
+    record_event(
+        actor=actor, action="grants.application.measure_added", obj=application,
+        after={"measure": created.pk, "category": measure.category.code, "title": created.title,
+               "planned_costs_amount": created.planned_costs_amount},
+    )  # fmt: skip
+    return created
+
+
+@transaction.atomic
+def remove_measure(*, measure: Measure, actor: Any) -> None:
+    """Take a measure out of a draft."""
+    application = _editable(measure.application, actor)
+    record_event(
+        actor=actor, action="grants.application.measure_removed", obj=application,
+        before={"measure": measure.pk, "title": measure.title, "planned_costs_amount": measure.planned_costs_amount},
+    )  # fmt: skip
+    measure.delete()
+
+
+def application_facts(application: Application, *, on: date | None = None) -> ApplicationFacts:
+    call = application.call
+    envelope = None
+    if call.shape == CallShape.FORMULA:
+        found = Envelope.objects.filter(call=call, organisation=application.organisation).first()
+        envelope = found.amount if found else Decimal(0)
+    others = Measure.objects.filter(
+        application__organisation=application.organisation,
+        application__call__programme=call.programme,
+        application__status__in=LIVE_STATUSES,
+    ).exclude(application=application)
+    return ApplicationFacts(
+        applicant_kind=application.organisation.kind,
+        eligible_kinds=frozenset(call.eligible_kinds),
+        eligible_categories=frozenset(call.categories.values_list("code", flat=True)),
+        measures=tuple(
+            MeasureFacts(m.category.code, m.title, m.planned_costs_amount, m.starts_on, m.ends_on)
+            for m in application.measures.select_related("category")
+        ),
+        requested=application.requested_amount,
+        own_share=application.own_share_amount,
+        third_party=application.third_party_amount,
+        envelope=envelope,
+        financing_type=call.financing_type,
+        funding_rate=call.funding_rate,
+        min_own_share_rate=call.min_own_share_rate,
+        min_grant=call.min_grant_amount,
+        max_grant=call.max_grant_amount,
+        max_duration_months=call.max_duration_months,
+        deadline_on=call.deadline_on,
+        submitted_on=on or (application.submitted_at.date() if application.submitted_at else timezone.localdate()),
+        has_title=bool(application.title.strip()),
+        has_not_begun=application.has_not_begun,
+        funded_elsewhere=frozenset((c, t.strip().lower()) for c, t in others.values_list("category__code", "title")),
+    )
+
+
+def run_checks(application: Application, *, on: date | None = None) -> list[CheckResult]:
+    return check_application(application_facts(application, on=on))
+
+
+def _content(application: Application) -> dict[str, Any]:
+    measures = [
+        {"category": m.category.code, "title": m.title, "description": m.description,
+         "planned_costs_amount": m.planned_costs_amount, "starts_on": m.starts_on, "ends_on": m.ends_on}
+        for m in application.measures.select_related("category")
+    ]  # fmt: skip
+    content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": measures,
+               "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+@transaction.atomic
+def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
+    """Submit the application: it is frozen as a numbered version and goes to the review."""
+    application = _locked(application)
+    _require(policies.can_submit_application(actor, application))
+    # `today` lets the demo and data migrations replay a past round; views never pass it.
+    submitted_at = timezone.now() if today is None else _noon(today)
+    today = today or timezone.localdate()
+    failed = [r for r in run_checks(application, on=today) if r.code in SUBMISSION_CHECKS and not r.passed]
+    if failed:
+        raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
+    content = _content(application)
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    application.version += 1
+    application.submitted_at = submitted_at
+    application.submitted_by = actor
+    application.review_message = ""
+    _move(application, ApplicationStatus.SUBMITTED, actor=actor,
+          extra=("version", "submitted_at", "submitted_by", "review_message"))  # fmt: skip
+    return ApplicationVersion.objects.create(
+        application=application, number=application.version, content=content, content_sha256=digest,
+        submitted_by=actor, submitted_at=application.submitted_at,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, actor: Any) -> Application:
+    """The commune withdraws its application before a decision."""
+    application = _locked(application)
+    _require(policies.can_submit_application(actor, application))
+    _move(application, ApplicationStatus.WITHDRAWN, actor=actor)
+    return application
+
+
+@transaction.atomic
+def request_changes(*, application: Application, actor: Any, message: str) -> Application:
+    """The review returns the application to the commune with a message."""
+    application = _locked(application)
+    _require(policies.can_review(actor))
+    if not message.strip():
+        raise DomainError(_("Tell the commune what to change."))
+    application.review_message = message.strip()
+    _move(
+        application, ApplicationStatus.CHANGES_REQUESTED, actor=actor, note=message.strip(), extra=("review_message",)
+    )
+    return application
+
+
+@transaction.atomic
+def add_review_note(*, application: Application, actor: Any, kind: str, text: str) -> ReviewNote:
+    """Record a Prüfvermerk with the automatic checks as they stand now."""
+    _require(policies.can_review(actor))
+    if not text.strip():
+        raise DomainError(_("The review note is empty."))
+    checks = [{"code": r.code, "passed": r.passed, "reason": r.reason} for r in run_checks(application)]
+    note = ReviewNote.objects.create(application=application, kind=kind, text=text.strip(), checks=checks, author=actor)
+    record_event(
+        actor=actor, action="grants.application.review_noted", obj=application, after={"kind": kind, "note": note.pk}
+    )
+    return note
+
+
+@transaction.atomic
+def prepare_decision(
+    *,
+    application: Application,
+    actor: Any,
+    kind: DecisionKind,
+    reason: str = "",
+    approved_by_measure: dict[int, Decimal] | None = None,
+) -> GrantDecision:
+    """Prepare a decision (first pair of eyes). Partial approval reduces measures, with a reason."""
+    application = _locked(application)
+    _require(policies.can_review(actor))
+    measures = list(application.measures.all())
+    if kind == DecisionKind.REJECTION:
+        if not reason.strip():
+            raise DomainError(_("A rejection needs a reason."))
+        amounts = dict.fromkeys((m.pk for m in measures), Decimal(0))
+        total = Decimal(0)
+    elif kind == DecisionKind.APPROVAL:
+        failed = [r for r in run_checks(application) if not r.passed]
+        if failed:
+            raise DomainError(
+                _("Not every check is passed: %(checks)s") % {"checks": ", ".join(str(r.label) for r in failed)}
+            )
+        amounts = _split_request(application, measures)
+        total = application.requested_amount
+    else:
+        if not reason.strip():
+            raise DomainError(_("A partial approval needs a reason."))
+        amounts = approved_by_measure or {}
+        if set(amounts) != {m.pk for m in measures}:
+            raise DomainError(_("Give an approved amount for every measure."))
+        requested = _split_request(application, measures)
+        if any(amounts[pk] < 0 or amounts[pk] > requested[pk] for pk in amounts):
+            raise DomainError(_("An approved amount must lie between zero and what was requested for the measure."))
+        total = sum(amounts.values(), Decimal(0))
+        if total >= application.requested_amount:
+            raise DomainError(_("A partial approval must grant less than was requested."))
+    for measure in measures:
+        measure.approved_amount = amounts[measure.pk]
+        measure.save(update_fields=["approved_amount"])
+    decision = GrantDecision.objects.create(
+        application=application, kind=kind, approved_amount=total, reason=reason.strip(),
+        prepared_by=actor, prepared_at=timezone.now(),
+    )  # fmt: skip
+    _move(application, ApplicationStatus.DECISION_PREPARED, actor=actor, note=str(DecisionKind(kind).label))
+    return decision
+
+
+def _split_request(application: Application, measures: list[Measure]) -> dict[int, Decimal]:
+    """The requested grant spread over the measures by their planned costs, to the cent."""
+    if not measures:
+        return {}
+    return split_largest_remainder(application.requested_amount, {m.pk: m.planned_costs_amount for m in measures})
+
+
+RELEASED_STATUS = {
+    DecisionKind.APPROVAL: ApplicationStatus.APPROVED,
+    DecisionKind.PARTIAL_APPROVAL: ApplicationStatus.PARTIALLY_APPROVED,
+    DecisionKind.REJECTION: ApplicationStatus.REJECTED,
+}
+NUMBER_PREFIX = {DecisionKind.REJECTION: "AB"}  # Ablehnungsbescheid; everything else is a Zuwendungsbescheid (ZB)
+
+
+@transaction.atomic
+def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
+    """Release a prepared decision (second pair of eyes): it is numbered and becomes the Bescheid."""
+    decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
+    _require(policies.can_release_decision(actor, decision))
+    if decision.released_at is not None or decision.is_withdrawn:
+        raise DomainError(_("This decision is no longer pending."))
+    application = _locked(decision.application)
+    prefix = NUMBER_PREFIX.get(DecisionKind(decision.kind), "ZB")
+    decision.number = next_reference(f"{prefix}-{application.call.year.year}")
+    decision.released_by = actor
+    decision.released_at = timezone.now()
+    decision.save(update_fields=["number", "released_by", "released_at"])
+    _move(application, RELEASED_STATUS[DecisionKind(decision.kind)], actor=actor, note=decision.number)
+    return decision
+
+
+@transaction.atomic
+def send_back_decision(*, decision: GrantDecision, actor: Any, reason: str) -> GrantDecision:
+    """The second person does not release the prepared decision; the application returns to review."""
+    decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
+    _require(policies.can_release_decision(actor, decision))
+    if decision.released_at is not None or decision.is_withdrawn:
+        raise DomainError(_("This decision is no longer pending."))
+    decision.is_withdrawn = True
+    decision.save(update_fields=["is_withdrawn"])
+    application = _locked(decision.application)
+    application.measures.update(approved_amount=None)
+    _move(application, ApplicationStatus.SUBMITTED, actor=actor, note=reason)
+    return decision
+
+
+@dataclass
+class BulkResult:
+    done: list[str]
+    skipped: dict[str, str]
+
+
+def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any) -> BulkResult:
+    """Prepare approvals as requested for every application that passes all checks; name the others."""
+    result = BulkResult([], {})
+    for application in applications:
+        try:
+            prepare_decision(application=application, actor=actor, kind=DecisionKind.APPROVAL)
+            result.done.append(application.reference)
+        except DomainError as error:
+            result.skipped[application.reference] = str(error.message)
+    return result
+
+
+def release_decisions_in_bulk(*, decisions: Iterable[GrantDecision], actor: Any) -> BulkResult:
+    """Release every pending decision the actor did not prepare; name the others."""
+    result = BulkResult([], {})
+    for decision in decisions:
+        try:
+            release_decision(decision=decision, actor=actor)
+            result.done.append(decision.application.reference)
+        except DomainError as error:
+            result.skipped[decision.application.reference] = str(error.message)
+    return result
+
+
+def is_decided(application: Application) -> bool:
+    return application.status in DECIDED

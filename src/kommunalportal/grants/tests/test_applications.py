@@ -1,0 +1,248 @@
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.models import AuditEvent
+from kommunalportal.core.workflow import TransitionNotAllowed, diagram
+from kommunalportal.grants import applications as svc
+from kommunalportal.grants.models import ApplicationStatusChange, DecisionKind, GrantDecision, MeasureCategory
+from kommunalportal.grants.services import create_call, publish_call, publish_envelopes
+from kommunalportal.grants.workflow import ALLOWED_TRANSITIONS, ApplicationStatus
+from kommunalportal.organisations.models import Organisation
+
+from .test_services import formula_settings, programme_2020
+
+pytestmark = pytest.mark.django_db
+IN_TIME = date(2020, 8, 1)
+S = ApplicationStatus
+
+
+@pytest.fixture
+def call(programme_manager):
+    programme = programme_2020(programme_manager)
+    call = create_call(programme=programme, year=2020, settings=formula_settings(), actor=programme_manager)
+    publish_envelopes(call=call, actor=programme_manager)
+    return publish_call(call=call, actor=programme_manager)
+
+
+@pytest.fixture
+def bruchkoebel():
+    return Organisation.objects.get(key="06435006")
+
+
+def draft(call, organisation, actor, *, costs="20000.00", requested="15000.00", own="5000.00"):
+    application = svc.start_application(
+        call=call, organisation=organisation, actor=actor, title="Digitales Rathaus", today=IN_TIME
+    )
+    svc.add_measure(
+        application=application,
+        actor=actor,
+        measure=svc.MeasureInput(
+            category=MeasureCategory.objects.get(code="e-file"), title="E-Akte einführen", description="",
+            planned_costs_amount=Decimal(costs), starts_on=date(2020, 10, 1), ends_on=date(2021, 9, 30),
+        ),
+    )  # fmt: skip
+    return svc.update_financing_plan(
+        application=application, actor=actor, title="Digitales Rathaus", summary="",
+        own_share_amount=Decimal(own), third_party_amount=Decimal(0), requested_amount=Decimal(requested),
+        has_not_begun=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def submitted(call, bruchkoebel, municipal_applicant, municipal_signatory):
+    application = draft(call, bruchkoebel, municipal_applicant)
+    svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    application.refresh_from_db()
+    return application
+
+
+def test_a_draft_gets_a_reference_from_the_programme_and_year(call, bruchkoebel, municipal_applicant):
+    first = draft(call, bruchkoebel, municipal_applicant)
+    assert first.reference == "SHH-2020-0001"
+    assert first.status == S.DRAFT
+
+
+def test_only_the_communes_own_people_draft_its_application(
+    call, bruchkoebel, other_commune_applicant, clerk, reviewer
+):
+    for actor in (other_commune_applicant, clerk, reviewer):
+        with pytest.raises(PermissionDenied):
+            svc.start_application(call=call, organisation=bruchkoebel, actor=actor, title="x", today=IN_TIME)
+
+
+def test_one_live_application_per_commune_in_a_formula_call(call, bruchkoebel, municipal_applicant):
+    draft(call, bruchkoebel, municipal_applicant)
+    with pytest.raises(DomainError, match="bereits"):
+        svc.start_application(call=call, organisation=bruchkoebel, actor=municipal_applicant, title="x", today=IN_TIME)
+
+
+def test_applications_are_accepted_only_within_the_period(call, bruchkoebel, municipal_applicant):
+    with pytest.raises(DomainError, match=r"31\.08\.2020"):
+        svc.start_application(
+            call=call, organisation=bruchkoebel, actor=municipal_applicant, title="x", today=date(2020, 9, 1)
+        )
+
+
+def test_the_applicant_prepares_and_only_the_signatory_submits(
+    call, bruchkoebel, municipal_applicant, municipal_signatory
+):
+    application = draft(call, bruchkoebel, municipal_applicant)
+    with pytest.raises(PermissionDenied):
+        svc.submit_application(application=application, actor=municipal_applicant, today=IN_TIME)
+    version = svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED and application.version == 1
+    assert version.content["measures"][0]["title"] == "E-Akte einführen"
+    assert len(version.content_sha256) == 64
+    changes = ApplicationStatusChange.objects.filter(application=application)
+    history = list(changes.values_list("from_status", "to_status"))
+    assert history == [(S.DRAFT, S.SUBMITTED)]
+    assert AuditEvent.objects.filter(action="grants.application.submitted", object_id=str(application.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("costs", "requested", "own", "check"),
+    [
+        ("20000.00", "15000.00", "4000.00", "Finanzierungsplan"),  # does not add up
+        ("20000.00", "15500.00", "4500.00", "Eigenanteil"),  # own share below 25 %
+        ("400000.00", "300000.00", "100000.00", "Kontingent"),  # beyond the envelope of 29.074,72 €
+    ],
+)
+def test_a_plan_that_fails_a_check_cannot_be_submitted(
+    call, bruchkoebel, municipal_applicant, municipal_signatory, costs, requested, own, check
+):
+    application = draft(call, bruchkoebel, municipal_applicant, costs=costs, requested=requested, own=own)
+    with pytest.raises(DomainError, match=check):
+        svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    application.refresh_from_db()
+    assert application.status == S.DRAFT and application.version == 0
+
+
+def test_the_checks_name_each_result_with_a_reason(call, bruchkoebel, municipal_applicant):
+    application = draft(call, bruchkoebel, municipal_applicant, requested="17000.00", own="3000.00")
+    results = {r.code: r for r in svc.run_checks(application, on=IN_TIME)}
+    assert results["own_share"].passed is False and "5.000,00 €" in results["own_share"].reason
+    assert results["eligible_applicant"].passed and results["within_envelope"].passed
+    assert results["funding_rate"].passed is False
+
+
+def test_a_submitted_application_is_frozen(submitted, municipal_applicant):
+    with pytest.raises(DomainError):
+        svc.update_financing_plan(
+            application=submitted, actor=municipal_applicant, title="neu", summary="",
+            own_share_amount=Decimal(1), third_party_amount=Decimal(0), requested_amount=Decimal(1), has_not_begun=True,
+        )  # fmt: skip
+
+
+def test_changes_requested_return_it_to_the_commune_and_it_comes_back(submitted, reviewer, municipal_signatory):
+    svc.request_changes(application=submitted, actor=reviewer, message="Bitte Zeitplan ergänzen.")
+    submitted.refresh_from_db()
+    assert submitted.status == S.CHANGES_REQUESTED and submitted.review_message == "Bitte Zeitplan ergänzen."
+    svc.submit_application(application=submitted, actor=municipal_signatory, today=IN_TIME)
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED and submitted.version == 2
+
+
+def test_four_eyes_the_preparer_cannot_release(submitted, reviewer, payment_officer, programme_manager):
+    decision = svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.APPROVAL)
+    with pytest.raises(PermissionDenied, match=r"(?i)vier.augen"):
+        svc.release_decision(decision=decision, actor=reviewer)
+    with pytest.raises(PermissionDenied):
+        svc.release_decision(decision=decision, actor=payment_officer)
+    released = svc.release_decision(decision=decision, actor=programme_manager)
+    assert released.number == "ZB-2020-0001"
+    submitted.refresh_from_db()
+    assert submitted.status == S.APPROVED
+    assert submitted.measures.get().approved_amount == Decimal("15000.00")
+
+
+def test_the_database_also_refuses_a_self_released_decision(submitted, reviewer):
+    decision = svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.APPROVAL)
+    decision.released_by = reviewer
+    with pytest.raises(IntegrityError), transaction.atomic():
+        decision.save()
+
+
+def test_a_partial_approval_reduces_measures_with_a_reason(submitted, reviewer, programme_manager):
+    measure = submitted.measures.get()
+    with pytest.raises(DomainError):
+        svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.PARTIAL_APPROVAL)
+    decision = svc.prepare_decision(
+        application=submitted, actor=reviewer, kind=DecisionKind.PARTIAL_APPROVAL, reason="Hardware nicht förderfähig",
+        approved_by_measure={measure.pk: Decimal("10000.00")},
+    )  # fmt: skip
+    assert decision.approved_amount == Decimal("10000.00")
+    svc.release_decision(decision=decision, actor=programme_manager)
+    submitted.refresh_from_db()
+    assert submitted.status == S.PARTIALLY_APPROVED
+
+
+def test_a_rejection_needs_a_reason_and_gets_its_own_number(submitted, reviewer, programme_manager):
+    with pytest.raises(DomainError):
+        svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.REJECTION)
+    decision = svc.prepare_decision(
+        application=submitted, actor=reviewer, kind=DecisionKind.REJECTION, reason="zu spät"
+    )
+    assert svc.release_decision(decision=decision, actor=programme_manager).number == "AB-2020-0001"
+
+
+def test_a_prepared_decision_can_be_sent_back(submitted, reviewer, programme_manager):
+    decision = svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.APPROVAL)
+    svc.send_back_decision(decision=decision, actor=programme_manager, reason="Betrag prüfen")
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED
+    assert submitted.measures.get().approved_amount is None
+    with pytest.raises(DomainError):
+        svc.release_decision(decision=decision, actor=programme_manager)
+
+
+def test_refused_transitions_name_both_states(submitted, municipal_signatory):
+    svc.withdraw_application(application=submitted, actor=municipal_signatory)
+    with pytest.raises(TransitionNotAllowed, match="Zurückgezogen"):
+        svc.withdraw_application(application=submitted, actor=municipal_signatory)
+
+
+@pytest.mark.parametrize("source", list(S))
+@pytest.mark.parametrize("target", list(S))
+def test_the_transition_table_is_the_only_way(source, target):
+    from kommunalportal.core.workflow import can_move
+
+    assert can_move(ALLOWED_TRANSITIONS, source, target) == (target in ALLOWED_TRANSITIONS.get(source, frozenset()))
+
+
+def test_bulk_decisions_decide_many_and_name_the_rest(call, programme_manager, reviewer, registry):
+    from kommunalportal.accounts.roles import Role
+    from kommunalportal.accounts.services import grant_membership
+    from tests.factories import UserFactory
+
+    signer = UserFactory(username="signer")
+    communes = list(Organisation.objects.filter(key__in=["06435006", "06435024", "06412000"]))
+    for commune in communes:
+        grant_membership(user=signer, organisation=commune, role=Role.MUNICIPAL_SIGNATORY, actor="t")
+    applications = []
+    for commune in communes:
+        application = draft(call, commune, signer, costs="10000.00", requested="7500.00", own="2500.00")
+        svc.submit_application(application=application, actor=signer, today=IN_TIME)
+        applications.append(application)
+    result = svc.prepare_approvals_in_bulk(applications=applications, actor=reviewer)
+    assert len(result.done) == 3 and not result.skipped
+    decisions = GrantDecision.objects.filter(released_at__isnull=True)
+    assert svc.release_decisions_in_bulk(decisions=decisions, actor=reviewer).skipped  # four eyes, all refused
+    released = svc.release_decisions_in_bulk(decisions=decisions, actor=programme_manager)
+    assert len(released.done) == 3
+    assert sorted(GrantDecision.objects.values_list("number", flat=True)) == [
+        "ZB-2020-0001", "ZB-2020-0002", "ZB-2020-0003",
+    ]  # fmt: skip
+
+
+def test_the_state_diagram_in_the_docs_is_current():
+    path = Path(settings.PROJECT_DIR) / "docs" / "state-diagrams" / "grant-application.mmd"
+    assert path.read_text(encoding="utf-8") == diagram(ALLOWED_TRANSITIONS), (
+        "regenerate with: .venv/bin/python manage.py state_diagrams"
+    )
