@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from kommunalportal.core.forms import KernFormMixin
 from kommunalportal.organisations.models import COMMUNE_KINDS
 
-from .models import CallShape, FinancingType, MeasureCategory
+from .models import CallShape, DecisionKind, FinancingType, MeasureCategory, ReviewNoteKind
+from .workflow import ApplicationStatus
 
 
 class AmountField(forms.DecimalField):
@@ -128,3 +129,77 @@ class CapacityUploadForm(KernFormMixin, forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+class StartApplicationForm(KernFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title of the application"), max_length=200)
+
+
+class FinancingPlanForm(KernFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title of the application"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    requested_amount = AmountField(label=_("Requested grant in euros"))
+    own_share_amount = AmountField(label=_("Own share in euros"))
+    third_party_amount = AmountField(label=_("Third-party funds in euros"), initial=0)
+    has_not_begun = forms.BooleanField(label=_("We declare that the measures have not yet begun."), required=False)
+
+
+class MeasureForm(KernFormMixin, forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=MeasureCategory.objects.none())
+    title = forms.CharField(label=_("Measure"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    planned_costs_amount = AmountField(label=_("Planned costs in euros"))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]  # ModelChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
+            self.add_error("ends_on", _("A measure must end after it starts."))
+        return data
+
+
+class RequestChangesForm(KernFormMixin, forms.Form):
+    message = forms.CharField(label=_("What should the commune change?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewNoteForm(KernFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of review"), choices=ReviewNoteKind.choices)
+    text = forms.CharField(label=_("Review note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(KernFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required for a partial approval or a rejection."),
+    )
+
+
+class ReviewFilterForm(KernFormMixin, forms.Form):
+    q = forms.CharField(label=_("Reference, commune or title"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("reference", _("Reference")),
+            ("commune", _("Commune")),
+            ("-requested", _("Largest grant first")),
+            ("requested", _("Smallest grant first")),
+            ("submitted", _("Date of submission")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", _("All")),
+            *((s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.DRAFT),
+        ]

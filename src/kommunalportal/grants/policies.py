@@ -49,3 +49,10 @@ def can_release_decision(user: Any, decision: Any) -> Decision:
     if decision.prepared_by_id == user.pk:
         return Decision.deny(_("Four eyes: whoever prepared a decision cannot release it."))
     return Decision.allow()
+
+
+def can_release_decisions(user: Any) -> Decision:
+    """Whether the user may release decisions at all (each one still needs someone other than its preparer)."""
+    if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
+        return Decision.allow()
+    return Decision.deny(_("Only reviewers and programme managers release decisions."))

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import application_views as av
 from . import views
 
 app_name = "grants"
@@ -15,4 +16,22 @@ urlpatterns = [
     path("aufrufe/<uuid:public_id>/finanzkraft/", views.call_import_capacity, name="call_import_capacity"),
     path("aufrufe/<uuid:public_id>/kontingente/", views.call_publish_envelopes, name="call_publish_envelopes"),
     path("aufrufe/<uuid:public_id>/veroeffentlichen/", views.call_publish, name="call_publish"),
+    path("aufrufe/<uuid:public_id>/antrag/", av.application_start, name="application_start"),
+    path("antraege/<uuid:public_id>/", av.application_detail, name="application"),
+    path("antraege/<uuid:public_id>/plan/", av.application_plan, name="application_plan"),
+    path("antraege/<uuid:public_id>/massnahmen/", av.application_measure_add, name="application_measure_add"),
+    path(
+        "antraege/<uuid:public_id>/massnahmen/<int:measure_id>/entfernen/",
+        av.application_measure_remove,
+        name="application_measure_remove",
+    ),
+    path("antraege/<uuid:public_id>/einreichen/", av.application_submit, name="application_submit"),
+    path("antraege/<uuid:public_id>/zurueckziehen/", av.application_withdraw, name="application_withdraw"),
+    path("antraege/<uuid:public_id>/nachforderung/", av.application_request_changes, name="application_changes"),
+    path("antraege/<uuid:public_id>/pruefvermerk/", av.application_note, name="application_note"),
+    path("antraege/<uuid:public_id>/entscheidung/", av.application_prepare_decision, name="application_prepare"),
+    path("antraege/<uuid:public_id>/freigabe/", av.application_release_decision, name="application_release"),
+    path("antraege/<uuid:public_id>/zurueckweisen/", av.application_send_back, name="application_send_back"),
+    path("pruefung/", av.review, name="review"),
+    path("pruefung/sammelaktion/", av.review_bulk, name="review_bulk"),
 ]

@@ -7,16 +7,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunalportal.accounts.policies import is_ministry_user
+from kommunalportal.accounts.selectors import active_memberships_of
 from kommunalportal.core.errors import DomainError
 
 from . import policies, services
+from .applications import LIVE_STATUSES
 from .forms import CallForm, CapacityUploadForm, ProgrammeForm, YearBudgetForm
 from .models import Call, CallShape, CallStatus, Programme
-from .selectors import calls_visible_to, distribution, envelopes_visible_to, programmes_visible_to, year_budgets
+from .selectors import (
+    applications_visible_to,
+    calls_visible_to,
+    distribution,
+    envelopes_visible_to,
+    programmes_visible_to,
+    year_budgets,
+)
 
 PERCENT = Decimal(100)
 
@@ -56,8 +66,21 @@ def overview(request: HttpRequest) -> HttpResponse:
             "grants/overview_ministry.html",
             {"programmes": programmes, "can_manage": policies.can_manage_programmes(user)},
         )
-    envelopes = envelopes_visible_to(user).order_by("-call__opens_on", "organisation__short_name")
-    return render(request, "grants/overview_commune.html", {"envelopes": envelopes})
+    envelopes = list(envelopes_visible_to(user).order_by("-call__opens_on", "organisation__short_name"))
+    applications = list(applications_visible_to(user).order_by("-created_at"))
+    live = {(a.call_id, a.organisation_id) for a in applications if a.status in LIVE_STATUSES}
+    drafting = {
+        m.organisation_id for m in active_memberships_of(user) if policies.can_draft_application(user, m.organisation)
+    }
+    today = timezone.localdate()
+    for envelope in envelopes:
+        envelope.can_start = (  # type: ignore[attr-defined]  # shown next to the envelope
+            envelope.organisation_id in drafting
+            and envelope.call.status == CallStatus.PUBLISHED
+            and envelope.call.opens_on <= today <= envelope.call.deadline_on
+            and (envelope.call_id, envelope.organisation_id) not in live
+        )
+    return render(request, "grants/overview_commune.html", {"envelopes": envelopes, "applications": applications})
 
 
 @login_required
