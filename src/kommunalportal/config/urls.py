@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kommunalportal.accounts.urls")),
     path("kommunen/", include("kommunalportal.organisations.urls")),
     path("foerderung/", include("kommunalportal.grants.urls")),
+    path("dokumente/", include("kommunalportal.documents.urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -106,8 +106,8 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "pending": pending,
         "can_release": pending is not None and bool(policies.can_release_decision(user, pending)),
         "release_refusal": policies.can_release_decision(user, pending).reason if pending else "",
-        "decisions": application.decisions.filter(released_at__isnull=False),
-        "versions": application.versions.all(),
+        "decisions": application.decisions.filter(released_at__isnull=False).select_related("document"),
+        "versions": application.versions.select_related("receipt"),
         "history": application.status_changes.select_related("actor"),
         "notes": application.review_notes.select_related("author") if is_ministry else [],
         "plan_form": FinancingPlanForm(

@@ -21,6 +21,7 @@ from kommunalportal.core.workflow import move_to
 from kommunalportal.organisations.models import Organisation
 
 from . import policies
+from .documents import issue_decision, issue_receipt
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -269,10 +270,13 @@ def submit_application(*, application: Application, actor: Any, today: date | No
     application.review_message = ""
     _move(application, ApplicationStatus.SUBMITTED, actor=actor,
           extra=("version", "submitted_at", "submitted_by", "review_message"))  # fmt: skip
-    return ApplicationVersion.objects.create(
+    version = ApplicationVersion.objects.create(
         application=application, number=application.version, content=content, content_sha256=digest,
         submitted_by=actor, submitted_at=application.submitted_at,
     )  # fmt: skip
+    version.receipt = issue_receipt(version=version, actor=actor)
+    version.save(update_fields=["receipt"])
+    return version
 
 
 @transaction.atomic
@@ -390,6 +394,8 @@ def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
     decision.released_at = timezone.now()
     decision.save(update_fields=["number", "released_by", "released_at"])
     _move(application, RELEASED_STATUS[DecisionKind(decision.kind)], actor=actor, note=decision.number)
+    decision.document = issue_decision(decision=decision, actor=actor)
+    decision.save(update_fields=["document"])
     return decision
 
 

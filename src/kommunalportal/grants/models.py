@@ -302,6 +302,10 @@ class ApplicationVersion(models.Model):
     content_sha256 = models.CharField(_("SHA-256"), max_length=64)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"))
+    receipt = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("receipt (PDF)"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["application", "number"]
@@ -354,6 +358,10 @@ class GrantDecision(models.Model):
     )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     is_withdrawn = models.BooleanField(_("sent back before release"), default=False)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("Bescheid (PDF)"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["application", "prepared_at"]

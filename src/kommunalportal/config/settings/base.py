@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "kommunalportal.core",
     "kommunalportal.accounts",
     "kommunalportal.organisations",
+    "kommunalportal.documents",
     "kommunalportal.grants",
     "kommunalportal.demo",
 ]
@@ -130,6 +131,10 @@ STATICFILES_DIRS = [
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Issued documents (PDFs); kept out of the web server's reach, served only through a permission check.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/medien/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -165,3 +170,7 @@ LOGGING = {
 
 # The official data the registry is loaded from (shipped with the project, see its README).
 REGISTRY_DATA_DIR = PACKAGE_DIR / "organisations" / "data" / "hessen"
+
+# The granting authority as its documents name it.
+AUTHORITY_NAME = env.str("KP_AUTHORITY_NAME", default="Hessisches Ministerium für Digitalisierung und Innovation")
+AUTHORITY_ADDRESS = env.str("KP_AUTHORITY_ADDRESS", default="Kaiser-Friedrich-Ring 75, 65185 Wiesbaden")

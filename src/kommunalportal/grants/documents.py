@@ -1,0 +1,109 @@
+"""The grant's documents: the receipt of a submission and the Bescheid, rendered by the documents app."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from kommunalportal.core.money import format_amount
+from kommunalportal.documents.models import Document, DocumentKind
+from kommunalportal.documents.services import issue_document
+
+from .models import Application, ApplicationVersion, DecisionKind, FinancingType, GrantDecision
+
+
+def _amount(value: Any) -> str:
+    return format_amount(value).removesuffix(" €")
+
+
+def _person(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _header(application: Application, reference: str) -> dict[str, Any]:
+    organisation = application.organisation
+    return {
+        "authority": settings.AUTHORITY_NAME,
+        "authority_address": settings.AUTHORITY_ADDRESS,
+        "reference": reference,
+        "date": date_format(timezone.localdate(), "d.m.Y"),
+        "recipient": {
+            "name": organisation.name,
+            "postcode": organisation.postcode,
+            "town": organisation.short_name,
+            "key": organisation.key,
+        },
+        "programme": application.call.programme.name,
+        "call": application.call.name,
+        "application_reference": application.reference,
+        "title_of_application": application.title,
+    }
+
+
+def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
+    application = version.application
+    data = {
+        **_header(application, application.reference),
+        "version": version.number,
+        "submitted_at": date_format(timezone.localtime(version.submitted_at), "d.m.Y H:i"),
+        "submitted_by": _person(version.submitted_by),
+        "requested_amount": _amount(application.requested_amount),
+        "own_share_amount": _amount(application.own_share_amount),
+        "third_party_amount": _amount(application.third_party_amount),
+        "total_costs": _amount(application.total_costs_amount),
+        "content_sha256": version.content_sha256,
+    }
+    return issue_document(
+        kind=DocumentKind.RECEIPT, template="receipt", data=data, organisation=application.organisation,
+        title=f"Eingangsbestätigung {application.reference} Fassung {version.number}", actor=actor,
+    )  # fmt: skip
+
+
+def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
+    application = decision.application
+    call = application.call
+    measures = list(application.measures.select_related("category"))
+    is_rejection = decision.kind == DecisionKind.REJECTION
+    title = "Ablehnungsbescheid" if is_rejection else "Zuwendungsbescheid"
+    if decision.kind == DecisionKind.PARTIAL_APPROVAL:
+        title = "Zuwendungsbescheid (Teilbewilligung)"
+    data = {
+        **_header(application, application.reference),
+        "title": title,
+        "number": decision.number,
+        "kind": decision.kind,
+        "reason": decision.reason,
+        "legal_basis": call.programme.legal_basis,
+        "submitted_on": date_format(timezone.localtime(application.submitted_at), "d.m.Y")
+        if application.submitted_at
+        else "",
+        "approved_amount": _amount(decision.approved_amount),
+        "requested_amount": _amount(application.requested_amount),
+        "measures": [
+            {
+                "title": m.title,
+                "category": m.category.name,
+                "period": f"{date_format(m.starts_on, 'd.m.Y')}–{date_format(m.ends_on, 'd.m.Y')}",
+                "costs": _amount(m.planned_costs_amount),
+                "approved": _amount(m.approved_amount or Decimal(0)),
+            }
+            for m in measures
+        ],
+        "eligible_costs": _amount(sum((m.planned_costs_amount for m in measures), Decimal(0))),
+        "financing_type": str(FinancingType(call.financing_type).label),
+        "funding_rate": f"{(call.funding_rate * 100).normalize():f} %" if call.funding_rate else None,
+        "min_own_share": f"{(call.min_own_share_rate * 100).normalize():f} %",
+        "period_start": date_format(min((m.starts_on for m in measures), default=call.opens_on), "d.m.Y"),
+        "period_end": date_format(max((m.ends_on for m in measures), default=call.proof_of_use_due_on), "d.m.Y"),
+        "drawdown_window_days": call.drawdown_window_days,
+        "proof_of_use_due_on": date_format(call.proof_of_use_due_on, "d.m.Y"),
+        "prepared_by": _person(decision.prepared_by),
+        "released_by": _person(decision.released_by),
+    }
+    kind = DocumentKind.REJECTION_DECISION if is_rejection else DocumentKind.GRANT_DECISION
+    return issue_document(
+        kind=kind, template="decision", data=data, organisation=application.organisation,
+        title=f"{title} {decision.number}", actor=actor,
+    )  # fmt: skip

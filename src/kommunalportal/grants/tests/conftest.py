@@ -1,0 +1,55 @@
+"""Fixtures of the grants tests: the 2020 call, a drafted and a submitted application."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kommunalportal.grants import applications as svc
+from kommunalportal.grants.models import MeasureCategory
+from kommunalportal.grants.services import create_call, publish_call, publish_envelopes
+from kommunalportal.organisations.models import Organisation
+
+from .test_services import formula_settings, programme_2020
+
+IN_TIME = date(2020, 8, 1)
+
+
+@pytest.fixture
+def call(programme_manager):
+    programme = programme_2020(programme_manager)
+    call = create_call(programme=programme, year=2020, settings=formula_settings(), actor=programme_manager)
+    publish_envelopes(call=call, actor=programme_manager)
+    return publish_call(call=call, actor=programme_manager)
+
+
+@pytest.fixture
+def bruchkoebel():
+    return Organisation.objects.get(key="06435006")
+
+
+def draft(call, organisation, actor, *, costs="20000.00", requested="15000.00", own="5000.00"):
+    application = svc.start_application(
+        call=call, organisation=organisation, actor=actor, title="Digitales Rathaus", today=IN_TIME
+    )
+    svc.add_measure(
+        application=application,
+        actor=actor,
+        measure=svc.MeasureInput(
+            category=MeasureCategory.objects.get(code="e-file"), title="E-Akte einführen", description="",
+            planned_costs_amount=Decimal(costs), starts_on=date(2020, 10, 1), ends_on=date(2021, 9, 30),
+        ),
+    )  # fmt: skip
+    return svc.update_financing_plan(
+        application=application, actor=actor, title="Digitales Rathaus", summary="",
+        own_share_amount=Decimal(own), third_party_amount=Decimal(0), requested_amount=Decimal(requested),
+        has_not_begun=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def submitted(call, bruchkoebel, municipal_applicant, municipal_signatory):
+    application = draft(call, bruchkoebel, municipal_applicant)
+    svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    application.refresh_from_db()
+    return application
