@@ -2,20 +2,23 @@
 built through the same services an operator uses. Running it again changes nothing."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kommunalportal.accounts.models import User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_user, grant_membership
 from kommunalportal.core.errors import DomainError
-from kommunalportal.grants.models import CallShape, FinancingType, MeasureCategory, Programme
+from kommunalportal.grants.models import Call, CallShape, FinancingType, MeasureCategory, Programme
 from kommunalportal.grants.services import CallSettings, create_call, create_programme, publish_call, publish_envelopes
 from kommunalportal.organisations.models import COMMUNE_KINDS
 from kommunalportal.organisations.selectors import land, organisation_by_key
+
+from .round import decide_round, submit_round
 
 # Printed next to every demo login; it exists only in development databases.
 DEMO_PASSWORD = "Starke-Heimat-2020"
@@ -126,4 +129,44 @@ def load_demo_programme() -> Programme:
     )
     publish_envelopes(call=call, actor=manager)
     publish_call(call=call, actor=manager)
+    submit_round(call)
+    decide_round(call, reviewer=User.objects.get(username="pruefung"), releaser=manager)
+    load_open_call(manager)
     return programme
+
+
+def load_open_call(manager: User) -> Call:
+    """A call that is open now, so that a visitor can apply as one of the demo communes right away."""
+    today = timezone.localdate()
+    programme = create_programme(
+        actor=manager,
+        code="DKH",
+        name="Digitale Kommune Hessen",
+        legal_basis="§ 44 LHO mit den Verwaltungsvorschriften; ANBest-GK als Nebenbestimmungen",
+        description="Folgeprogramm zur Verstetigung der Online-Dienste (Demonstration).",
+        starts_on=date(today.year, 1, 1),
+        ends_on=date(today.year + 2, 12, 31),
+        year_budgets={today.year: Decimal("10000000.00")},
+    )
+    call = create_call(
+        programme=programme,
+        year=today.year,
+        actor=manager,
+        settings=CallSettings(
+            name=f"Kontingente {today.year}",
+            shape=CallShape.FORMULA,
+            budget_amount=Decimal("8000000.00"),
+            opens_on=today - timedelta(days=14),
+            deadline_on=today + timedelta(days=60),
+            eligible_kinds=[kind.value for kind in COMMUNE_KINDS],
+            categories=MeasureCategory.objects.filter(is_active=True),
+            financing_type=FinancingType.PROPORTIONAL,
+            funding_rate=Decimal("0.9"),
+            min_own_share_rate=Decimal("0.1"),
+            proof_of_use_due_on=today + timedelta(days=730),
+            floor_amount=Decimal("5000.00"),
+            district_share_rate=Decimal("0.2"),
+        ),
+    )
+    publish_envelopes(call=call, actor=manager)
+    return publish_call(call=call, actor=manager)
