@@ -95,7 +95,19 @@ def load_demo_programme() -> Programme:
     if existing is not None:
         return existing
     manager = User.objects.get(username="programm")
-    programme = create_programme(
+    programme = shh_programme(manager)
+    call = phase_one_call(manager)
+    publish_envelopes(call=call, actor=manager)
+    publish_call(call=call, actor=manager)
+    submit_round(call)
+    decide_round(call, reviewer=User.objects.get(username="pruefung"), releaser=manager)
+    load_open_call(manager)
+    return programme
+
+
+def shh_programme(manager: User) -> Programme:
+    """The programme with its five yearly budgets of €20 M."""
+    return create_programme(
         actor=manager,
         code="SHH",
         name="Starke Heimat Hessen",
@@ -106,33 +118,6 @@ def load_demo_programme() -> Programme:
         ends_on=date(2024, 12, 31),
         year_budgets={year: Decimal("20000000.00") for year in range(2020, 2025)},
     )
-    call = create_call(
-        programme=programme,
-        year=2020,
-        actor=manager,
-        settings=CallSettings(
-            name="Phase 1: Kontingente 2020",
-            shape=CallShape.FORMULA,
-            budget_amount=Decimal("16000000.00"),
-            opens_on=date(2020, 7, 1),
-            deadline_on=date(2020, 8, 31),
-            eligible_kinds=[kind.value for kind in COMMUNE_KINDS],
-            categories=MeasureCategory.objects.filter(is_active=True),
-            financing_type=FinancingType.PROPORTIONAL,
-            funding_rate=Decimal("0.75"),
-            min_own_share_rate=Decimal("0.25"),
-            proof_of_use_due_on=date(2021, 12, 31),
-            drawdown_window_days=60,
-            floor_amount=Decimal("7500.00"),
-            district_share_rate=Decimal("0.2"),
-        ),
-    )
-    publish_envelopes(call=call, actor=manager)
-    publish_call(call=call, actor=manager)
-    submit_round(call)
-    decide_round(call, reviewer=User.objects.get(username="pruefung"), releaser=manager)
-    load_open_call(manager)
-    return programme
 
 
 def load_open_call(manager: User) -> Call:
@@ -170,3 +155,29 @@ def load_open_call(manager: User) -> Call:
     )
     publish_envelopes(call=call, actor=manager)
     return publish_call(call=call, actor=manager)
+
+
+def phase_one_call(manager: User) -> Call:
+    """The 2020 call: €16 M split among all 443 communes with a floor of €7,500 and a fifth for the districts."""
+    programme = Programme.objects.get(code="SHH")
+    return create_call(
+        programme=programme,
+        year=2020,
+        actor=manager,
+        settings=CallSettings(
+            name="Phase 1: Kontingente 2020",
+            shape=CallShape.FORMULA,
+            budget_amount=Decimal("16000000.00"),
+            opens_on=date(2020, 7, 1),
+            deadline_on=date(2020, 8, 31),
+            eligible_kinds=[kind.value for kind in COMMUNE_KINDS],
+            categories=MeasureCategory.objects.filter(is_active=True),
+            financing_type=FinancingType.PROPORTIONAL,
+            funding_rate=Decimal("0.75"),
+            min_own_share_rate=Decimal("0.25"),
+            proof_of_use_due_on=date(2021, 12, 31),
+            drawdown_window_days=60,
+            floor_amount=Decimal("7500.00"),
+            district_share_rate=Decimal("0.2"),
+        ),
+    )

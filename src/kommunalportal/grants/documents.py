@@ -61,17 +61,22 @@ def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
     )  # fmt: skip
 
 
-def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
+def decision_title(decision: GrantDecision) -> str:
+    if decision.kind == DecisionKind.REJECTION:
+        return "Ablehnungsbescheid"
+    if decision.kind == DecisionKind.PARTIAL_APPROVAL:
+        return "Zuwendungsbescheid (Teilbewilligung)"
+    return "Zuwendungsbescheid"
+
+
+def decision_data(decision: GrantDecision) -> dict[str, Any]:
+    """What the Bescheid template prints (the same data for issuing and for the benchmark's baseline)."""
     application = decision.application
     call = application.call
     measures = list(application.measures.select_related("category"))
-    is_rejection = decision.kind == DecisionKind.REJECTION
-    title = "Ablehnungsbescheid" if is_rejection else "Zuwendungsbescheid"
-    if decision.kind == DecisionKind.PARTIAL_APPROVAL:
-        title = "Zuwendungsbescheid (Teilbewilligung)"
-    data = {
+    return {
         **_header(application, application.reference),
-        "title": title,
+        "title": decision_title(decision),
         "number": decision.number,
         "kind": decision.kind,
         "reason": decision.reason,
@@ -102,8 +107,15 @@ def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
         "prepared_by": _person(decision.prepared_by),
         "released_by": _person(decision.released_by),
     }
-    kind = DocumentKind.REJECTION_DECISION if is_rejection else DocumentKind.GRANT_DECISION
+
+
+def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
+    rejected = decision.kind == DecisionKind.REJECTION
     return issue_document(
-        kind=kind, template="decision", data=data, organisation=application.organisation,
-        title=f"{title} {decision.number}", actor=actor,
-    )  # fmt: skip
+        kind=DocumentKind.REJECTION_DECISION if rejected else DocumentKind.GRANT_DECISION,
+        template="decision",
+        data=decision_data(decision),
+        organisation=decision.application.organisation,
+        title=f"{decision_title(decision)} {decision.number}",
+        actor=actor,
+    )

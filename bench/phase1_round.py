@@ -1,0 +1,96 @@
+"""Benchmark: the whole phase-1 round for 443 communes from an empty database, against rendering the
+same 443 Bescheid PDFs alone in the same run.
+
+    .venv/bin/python bench/phase1_round.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/phase1_round.py
+
+Stages: allocation (programme, call, 443 envelopes), submission (443 applications with measures and
+their receipts), checks and preparation of 443 approvals, release of 443 decisions with their Bescheid
+PDFs. Baseline: typst rendering the 443 Bescheide from the same data, nothing else.
+Without DATABASE_URL it runs on a throw-away SQLite file in a temporary folder.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def main() -> None:
+    tmp = tempfile.mkdtemp(prefix="kp-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kommunalportal.config.settings.test")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.MEDIA_ROOT = tmp
+    call_command("migrate", verbosity=0)
+    call_command("load_registry", verbosity=0)
+
+    from kommunalportal.accounts.models import User
+    from kommunalportal.demo.round import decide_round, submit_round
+    from kommunalportal.demo.services import load_demo_people
+    from kommunalportal.documents.pdf import render_pdf
+    from kommunalportal.grants import applications as svc
+    from kommunalportal.grants.documents import decision_data
+    from kommunalportal.grants.models import Application, GrantDecision
+    from kommunalportal.grants.services import publish_call, publish_envelopes
+
+    load_demo_people()
+    manager = User.objects.get(username="programm")
+    reviewer = User.objects.get(username="pruefung")
+    times: dict[str, float] = {}
+
+    def stage(name, action):
+        start = time.perf_counter()
+        result = action()
+        times[name] = time.perf_counter() - start
+        return result
+
+    def allocate():
+        from kommunalportal.demo.services import phase_one_call, shh_programme
+
+        shh_programme(manager)
+        call = phase_one_call(manager)
+        publish_envelopes(call=call, actor=manager)
+        return publish_call(call=call, actor=manager)
+
+    call = stage("allocation (443 envelopes)", allocate)
+    stage("submission (443 applications, receipts)", lambda: submit_round(call))
+    stage(
+        "checks + 443 approvals prepared",
+        lambda: svc.prepare_approvals_in_bulk(
+            applications=Application.objects.filter(call=call).order_by("reference"), actor=reviewer
+        ),
+    )
+    stage("release: 443 decisions + Bescheid PDFs", lambda: decide_round(call, reviewer=reviewer, releaser=manager))
+    decided = GrantDecision.objects.filter(released_at__isnull=False).select_related("application")
+    if decided.count() != 443 or sum(d.approved_amount for d in decided) != Decimal("16000000.00"):
+        sys.exit(f"the round is incomplete: {decided.count()} decisions")
+
+    data = [decision_data(d) for d in decided]
+    start = time.perf_counter()
+    for item in data:
+        render_pdf("decision", item)
+    baseline = time.perf_counter() - start
+
+    total = sum(times.values())
+    print(f"database: {connection.vendor}; baseline: rendering the same 443 Bescheid PDFs alone")
+    print(f"{'stage':<44} {'seconds':>8} {'× baseline':>11}")
+    print(f"{'baseline: 443 Bescheid PDFs':<44} {baseline:8.2f} {1:11.2f}")
+    for name, seconds in times.items():
+        print(f"{name:<44} {seconds:8.2f} {seconds / baseline:11.2f}")
+    print(f"{'whole round':<44} {total:8.2f} {total / baseline:11.2f}")
+
+
+if __name__ == "__main__":
+    main()
