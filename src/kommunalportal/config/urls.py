@@ -14,6 +14,7 @@ urlpatterns = [
     path("kommunen/", include("kommunalportal.organisations.urls")),
     path("foerderung/", include("kommunalportal.grants.urls")),
     path("dokumente/", include("kommunalportal.documents.urls")),
+    path("postfach/", include("kommunalportal.notifications.urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

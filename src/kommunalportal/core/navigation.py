@@ -38,6 +38,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         _("Grants"), "grants:overview", lambda user: policies.is_ministry_user(user) or policies.is_commune_user(user)
     ),
     NavItem(_("My commune"), "organisations:detail", policies.is_commune_user, _own_commune_key),
+    NavItem(_("Inbox"), "notifications:inbox", lambda user: user.is_authenticated),
     NavItem(_("Administration"), "admin:index", lambda user: user.is_staff),
 )
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
-from kommunalportal.accounts.models import User
+from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_user, grant_membership
 from kommunalportal.core.money import split_largest_remainder
@@ -35,6 +35,11 @@ class RoundTimes:
 
 def signatory_for(organisation: Any) -> User:
     """The commune's authorised signatory (demo accounts without a password, so nobody signs in as them)."""
+    existing = Membership.objects.filter(
+        organisation=organisation, role=Role.MUNICIPAL_SIGNATORY, ended_at__isnull=True
+    ).select_related("user")
+    if existing:
+        return existing[0].user
     username = f"zeichnung.{organisation.key}"
     user = User.objects.filter(username=username).first()
     if user is None:

@@ -10,14 +10,17 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import record_event, snapshot
 from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.core.money import split_largest_remainder
 from kommunalportal.core.references import next_reference
 from kommunalportal.core.workflow import move_to
+from kommunalportal.notifications.services import notify_organisation
 from kommunalportal.organisations.models import Organisation
 
 from . import policies
@@ -55,6 +58,17 @@ def _require(decision: Any) -> None:
 
 def _locked(application: Application) -> Application:
     return Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
+
+
+def _tell_commune(application: Application, *, actor: Any, subject: str, body: str) -> None:
+    notify_organisation(
+        organisation=application.organisation,
+        roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY],
+        subject=subject,
+        body=body,
+        link=reverse("grants:application", kwargs={"public_id": application.public_id}),
+        actor=actor,
+    )
 
 
 def _noon(day: date) -> datetime:
@@ -299,6 +313,12 @@ def request_changes(*, application: Application, actor: Any, message: str) -> Ap
     _move(
         application, ApplicationStatus.CHANGES_REQUESTED, actor=actor, note=message.strip(), extra=("review_message",)
     )
+    _tell_commune(
+        application,
+        actor=actor,
+        subject=_("Application %(reference)s: changes requested") % {"reference": application.reference},
+        body=message.strip(),
+    )
     return application
 
 
@@ -396,6 +416,13 @@ def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
     _move(application, RELEASED_STATUS[DecisionKind(decision.kind)], actor=actor, note=decision.number)
     decision.document = issue_decision(decision=decision, actor=actor)
     decision.save(update_fields=["document"])
+    _tell_commune(
+        application,
+        actor=actor,
+        subject=_("Your Bescheid %(number)s has been issued") % {"number": decision.number},
+        body=_("The decision on application %(reference)s “%(title)s” is released; the Bescheid can be downloaded.")
+        % {"reference": application.reference, "title": application.title},
+    )
     return decision
 
 

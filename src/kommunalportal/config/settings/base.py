@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kommunalportal.accounts",
     "kommunalportal.organisations",
     "kommunalportal.documents",
+    "kommunalportal.notifications",
     "kommunalportal.grants",
     "kommunalportal.demo",
 ]

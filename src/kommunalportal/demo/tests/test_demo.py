@@ -8,7 +8,8 @@ from django.db.models import Sum
 from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import verify_chain
-from kommunalportal.grants.models import Envelope
+from kommunalportal.grants.models import Application, Envelope, GrantDecision
+from kommunalportal.grants.workflow import ApplicationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,16 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(regist
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
     # Three communes of different size, each with the four commune roles.
     assert Membership.objects.filter(organisation__key__in=["06412000", "06435006", "06435024"]).count() == 12
-    assert Envelope.objects.count() == 443
-    assert Envelope.objects.aggregate(total=Sum("amount"))["total"] == Decimal("16000000.00")
-    assert Envelope.objects.get(organisation__key="06435024").amount == Decimal("7500.00")
+    round_2020 = Envelope.objects.filter(call__programme__code="SHH")
+    assert round_2020.count() == 443
+    assert round_2020.aggregate(total=Sum("amount"))["total"] == Decimal("16000000.00")
+    assert round_2020.get(organisation__key="06435024").amount == Decimal("7500.00")
+    # Every commune applied and was approved, each with its Bescheid; an open call invites new applications.
+    decided = GrantDecision.objects.filter(application__call__programme__code="SHH", released_at__isnull=False)
+    assert decided.count() == 443 and decided.filter(document__isnull=False).count() == 443
+    assert decided.aggregate(total=Sum("approved_amount"))["total"] == Decimal("16000000.00")
+    assert Application.objects.filter(status=ApplicationStatus.APPROVED).count() == 443
+    assert Envelope.objects.filter(call__programme__code="DKH", call__status="published").count() == 443
     assert "Starke-Heimat-2020" in out.getvalue() and "zeichnung.ronneburg" in out.getvalue()
     assert verify_chain().is_intact
 
