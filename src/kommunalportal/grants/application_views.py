@@ -120,10 +120,13 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 "has_not_begun": application.has_not_begun,
             }
         ),
-        "measure_form": MeasureForm(categories=application.call.categories.filter(is_active=True)),
+        # The plan and the review note share field names with these forms; their own ids keep every label unique.
+        "measure_form": MeasureForm(
+            categories=application.call.categories.filter(is_active=True), auto_id="massnahme_%s"
+        ),
         "changes_form": RequestChangesForm(),
         "note_form": ReviewNoteForm(),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(auto_id="entscheidung_%s"),
     }
     template = "grants/_checks.html" if request.headers.get("HX-Request") else "grants/application_detail.html"
     return render(request, template, context)
