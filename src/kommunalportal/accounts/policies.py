@@ -43,7 +43,7 @@ def can_hold_role(organisation: Organisation, role: Role) -> Decision:
     if role in MINISTRY_ROLES and not organisation.is_land:
         return Decision.deny(_("Ministry roles can only be held in the state's organisation."))
     if role in COMMUNE_ROLES and not organisation.is_commune:
-        return Decision.deny(_("Municipal roles can only be held in a municipality or district."))
+        return Decision.deny(_("Commune roles can only be held in a town, municipality or district."))
     if not organisation.is_active:
         return Decision.deny(_("The organisation no longer exists."))
     return Decision.allow()

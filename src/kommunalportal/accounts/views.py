@@ -4,6 +4,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -91,3 +92,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
     return render(request, "accounts/profile.html", context)
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes' lockout page, telling the wait in whole minutes."""
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    return render(request, "accounts/locked_out.html", {"lockout_minutes": minutes}, status=429)

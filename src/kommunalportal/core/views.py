@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -9,7 +10,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def imprint(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/imprint.html")
+    context = {"authority_name": settings.AUTHORITY_NAME, "authority_address": settings.AUTHORITY_ADDRESS}
+    return render(request, "core/imprint.html", context)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kommunalportal.accounts.policies import is_ministry_user
@@ -20,6 +21,7 @@ from kommunalportal.core.errors import DomainError
 from . import applications as svc
 from . import policies
 from .forms import (
+    AttachmentForm,
     DecisionForm,
     FinancingPlanForm,
     MeasureForm,
@@ -108,6 +110,8 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "release_refusal": policies.can_release_decision(user, pending).reason if pending else "",
         "decisions": application.decisions.filter(released_at__isnull=False).select_related("document"),
         "versions": application.versions.select_related("receipt"),
+        "attachments": application.attachments.all(),
+        "attachment_form": AttachmentForm(),
         "history": application.status_changes.select_related("actor"),
         "notes": application.review_notes.select_related("author") if is_ministry else [],
         "plan_form": FinancingPlanForm(
@@ -189,6 +193,47 @@ def _act(request: HttpRequest, public_id: str, act: Any, success: str) -> HttpRe
     except DomainError as error:
         return _refused(request, application, error)
     return _done(request, application, success)
+
+
+@login_required
+@require_POST
+def application_attachment_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, application, DomainError(_form_errors(form)))
+    upload = form.cleaned_data["file"]
+    try:
+        svc.add_attachment(application=application, actor=user, name=upload.name, content=upload.read())
+    except DomainError as error:
+        return _refused(request, application, error)
+    return _done(request, application, _("The attachment is added."))
+
+
+@login_required
+@require_POST
+def application_attachment_remove(request: HttpRequest, public_id: str, attachment_id: str) -> HttpResponse:
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    attachment = application.attachments.filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        svc.remove_attachment(attachment=attachment, actor=user)
+    except DomainError as error:
+        return _refused(request, application, error)
+    return _done(request, application, _("The attachment is removed."))
+
+
+@login_required
+def application_attachment_download(request: HttpRequest, public_id: str, attachment_id: str) -> FileResponse:
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    attachment = application.attachments.filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), content_type="application/pdf", filename=attachment.original_name)
 
 
 @login_required
@@ -326,13 +371,13 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "prepare_approvals":
         result = svc.prepare_approvals_in_bulk(applications=selected, actor=user)
-        done = _("%(count)d approvals prepared.")
+        done = ngettext("%(count)d approval prepared.", "%(count)d approvals prepared.", len(result.done))
     elif action == "release":
         decisions = GrantDecision.objects.filter(
             application__in=selected, released_at__isnull=True, is_withdrawn=False
         ).select_related("application")
         result = svc.release_decisions_in_bulk(decisions=decisions, actor=user)
-        done = _("%(count)d decisions released.")
+        done = ngettext("%(count)d decision released.", "%(count)d decisions released.", len(result.done))
     else:
         messages.error(request, _("Choose an action."))
         return redirect("grants:review")

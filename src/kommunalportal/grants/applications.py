@@ -8,10 +8,13 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kommunalportal.accounts.roles import Role
@@ -29,6 +32,7 @@ from .models import (
     Application,
     ApplicationStatusChange,
     ApplicationVersion,
+    Attachment,
     Call,
     CallShape,
     CallStatus,
@@ -103,7 +107,10 @@ def start_application(
     if not call.opens_on <= today <= call.deadline_on:
         raise DomainError(
             _("Applications are accepted from %(opens)s to %(deadline)s.")
-            % {"opens": call.opens_on.strftime("%d.%m.%Y"), "deadline": call.deadline_on.strftime("%d.%m.%Y")}
+            % {
+                "opens": date_format(call.opens_on, "SHORT_DATE_FORMAT"),
+                "deadline": date_format(call.deadline_on, "SHORT_DATE_FORMAT"),
+            }
         )
     if organisation.kind not in call.eligible_kinds:
         raise DomainError(_("This kind of commune cannot apply in this call."))
@@ -213,6 +220,48 @@ def remove_measure(*, measure: Measure, actor: Any) -> None:
     measure.delete()
 
 
+def sniff_pdf(content: bytes) -> bool:
+    """Whether the bytes are a PDF: the header at the start and the end-of-file marker near the end."""
+    return content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, actor: Any, name: str, content: bytes) -> Attachment:
+    """Attach a PDF to a draft; anything that is not a PDF by its content is refused, whatever its name."""
+    application = _editable(application, actor)
+    if not content:
+        raise DomainError(_("The file is empty."))
+    if len(content) > settings.ATTACHMENT_MAX_BYTES:
+        raise DomainError(
+            _("The file is larger than %(size)d MB.") % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not sniff_pdf(content):
+        raise DomainError(_("Only PDF files can be attached; this file is not a PDF."))
+    attachment = Attachment(
+        application=application, original_name=name[:200], size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor,
+    )  # fmt: skip
+    attachment.file.save("attachment.pdf", ContentFile(content), save=False)
+    attachment.save()
+    record_event(
+        actor=actor, action="grants.application.attachment_added", obj=application,
+        after={"attachment": str(attachment.public_id), "name": attachment.original_name, "sha256": attachment.sha256},
+    )  # fmt: skip
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, actor: Any) -> None:
+    """Take an attachment out of a draft."""
+    application = _editable(attachment.application, actor)
+    record_event(
+        actor=actor, action="grants.application.attachment_removed", obj=application,
+        before={"attachment": str(attachment.public_id), "name": attachment.original_name, "sha256": attachment.sha256},
+    )  # fmt: skip
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
 def application_facts(application: Application, *, on: date | None = None) -> ApplicationFacts:
     call = application.call
     envelope = None
@@ -260,7 +309,8 @@ def _content(application: Application) -> dict[str, Any]:
          "planned_costs_amount": m.planned_costs_amount, "starts_on": m.starts_on, "ends_on": m.ends_on}
         for m in application.measures.select_related("category")
     ]  # fmt: skip
-    content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": measures,
+    attachments = [{"name": a.original_name, "sha256": a.sha256, "size": a.size} for a in application.attachments.all()]
+    content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": measures, "attachments": attachments,
                "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
@@ -419,8 +469,8 @@ def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
     _tell_commune(
         application,
         actor=actor,
-        subject=_("Your Bescheid %(number)s has been issued") % {"number": decision.number},
-        body=_("The decision on application %(reference)s “%(title)s” is released; the Bescheid can be downloaded.")
+        subject=_("Your grant decision %(number)s has been issued") % {"number": decision.number},
+        body=_("The decision on application %(reference)s “%(title)s” is released; its document can be downloaded.")
         % {"reference": application.reference, "title": application.title},
     )
     return decision

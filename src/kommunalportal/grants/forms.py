@@ -203,3 +203,11 @@ class ReviewFilterForm(KernFormMixin, forms.Form):
             ("", _("All")),
             *((s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.DRAFT),
         ]
+
+
+class AttachmentForm(KernFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Attachment (PDF)"),
+        help_text=_("For example offers or plans; PDF only, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )

@@ -360,7 +360,7 @@ class GrantDecision(models.Model):
     is_withdrawn = models.BooleanField(_("sent back before release"), default=False)
     document = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-        verbose_name=_("Bescheid (PDF)"),
+        verbose_name=_("decision document (PDF)"),
     )  # fmt: skip
 
     class Meta:
@@ -407,3 +407,28 @@ class ReviewNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.get_kind_display()}"
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.application.public_id}/{uuid.uuid4()}.pdf"
+
+
+class Attachment(models.Model):
+    """A PDF the commune adds to its application (offers, plans); checked by its content, not its name."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

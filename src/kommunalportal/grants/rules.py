@@ -6,6 +6,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import TypeVar
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kommunalportal.core.money import CENT, format_amount, split_largest_remainder, to_cents
@@ -62,8 +63,11 @@ def allocate_with_floor(budget: Decimal, keys: Mapping[K, Decimal], floor: Decim
     budget is shared among the others in proportion to their keys, repeated until every share is at
     least the floor. The remaining cents go by largest remainder, so the envelopes sum to the budget.
     """
-    to_cents(budget)  # refuses fractions of a cent
-    to_cents(floor)
+    try:
+        to_cents(budget)
+        to_cents(floor)
+    except ValueError:
+        raise AllocationError(_("Budget and floor must be given in whole cents.")) from None
     if budget < 0 or floor < 0:
         raise AllocationError(_("Budget and floor cannot be negative."))
     if not keys:
@@ -236,7 +240,7 @@ def check_application(facts: ApplicationFacts) -> list[CheckResult]:
         )  # fmt: skip
     check(
         "deadline", _("Deadline"), facts.submitted_on <= facts.deadline_on,
-        _("The deadline was %(date)s.") % {"date": facts.deadline_on.strftime("%d.%m.%Y")},
+        _("The deadline was %(date)s.") % {"date": date_format(facts.deadline_on, "SHORT_DATE_FORMAT")},
     )  # fmt: skip
     twice = sorted(m.title for m in facts.measures if (m.category, m.title.strip().lower()) in facts.funded_elsewhere)
     check(

@@ -25,6 +25,17 @@ urlpatterns = [
         av.application_measure_remove,
         name="application_measure_remove",
     ),
+    path("antraege/<uuid:public_id>/anlagen/", av.application_attachment_add, name="application_attachment_add"),
+    path(
+        "antraege/<uuid:public_id>/anlagen/<uuid:attachment_id>/",
+        av.application_attachment_download,
+        name="application_attachment",
+    ),
+    path(
+        "antraege/<uuid:public_id>/anlagen/<uuid:attachment_id>/entfernen/",
+        av.application_attachment_remove,
+        name="application_attachment_remove",
+    ),
     path("antraege/<uuid:public_id>/einreichen/", av.application_submit, name="application_submit"),
     path("antraege/<uuid:public_id>/zurueckziehen/", av.application_withdraw, name="application_withdraw"),
     path("antraege/<uuid:public_id>/nachforderung/", av.application_request_changes, name="application_changes"),

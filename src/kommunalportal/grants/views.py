@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kommunalportal.accounts.policies import is_ministry_user
@@ -252,7 +253,9 @@ def call_import_capacity(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             count = services.import_financial_capacity(call=call, text=form.cleaned_data["file"], actor=user)
-            messages.success(request, _("%(count)d figures imported.") % {"count": count})
+            messages.success(
+                request, ngettext("%(count)d figure imported.", "%(count)d figures imported.", count) % {"count": count}
+            )
         except services.CapacityImportError as error:
             shown = error.problems[:10]
             more = len(error.problems) - len(shown)
@@ -273,7 +276,11 @@ def call_publish_envelopes(request: HttpRequest, public_id: str) -> HttpResponse
     call = _call_or_404(user, public_id)
     try:
         count = services.publish_envelopes(call=call, actor=user)
-        messages.success(request, _("%(count)d envelopes are published.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d envelope is published.", "%(count)d envelopes are published.", count)
+            % {"count": count},
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
     return redirect("grants:call", public_id=call.public_id)

@@ -108,7 +108,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "kommunalportal.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
@@ -175,3 +175,5 @@ REGISTRY_DATA_DIR = PACKAGE_DIR / "organisations" / "data" / "hessen"
 # The granting authority as its documents name it.
 AUTHORITY_NAME = env.str("KP_AUTHORITY_NAME", default="Hessisches Ministerium für Digitalisierung und Innovation")
 AUTHORITY_ADDRESS = env.str("KP_AUTHORITY_ADDRESS", default="Kaiser-Friedrich-Ring 75, 65185 Wiesbaden")
+# Attachments of applications: PDF only, at most this size.
+ATTACHMENT_MAX_BYTES = env.int("KP_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

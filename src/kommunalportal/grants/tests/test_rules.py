@@ -103,7 +103,7 @@ def test_when_everybody_is_at_the_floor_the_rest_is_shared_equally():
     [
         (Decimal("100"), {"a": Decimal(1), "b": Decimal(1)}, Decimal("60"), "deckt"),
         (Decimal("100"), {}, Decimal("0"), "keine Kommune"),
-        (Decimal("100.001"), {"a": Decimal(1)}, Decimal("0"), "cent"),
+        (Decimal("100.001"), {"a": Decimal(1)}, Decimal("0"), "Cent"),
     ],
 )
 def test_impossible_allocations_are_refused_with_a_reason(budget, keys, floor, message):
