@@ -52,6 +52,12 @@ def _form_errors(form: Any) -> str:
     )
 
 
+def _score_rows(application: Application, user: Any) -> list[tuple[Any, int | None]]:
+    """Each criterion of the call with the juror's own score so far."""
+    mine = dict(application.scores.filter(juror=user).values_list("criterion_id", "score"))
+    return [(criterion, mine.get(criterion.pk)) for criterion in application.call.criteria.all()]
+
+
 def _done(request: HttpRequest, application: Application, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("grants:application", public_id=application.public_id)
@@ -111,6 +117,12 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "decisions": application.decisions.filter(released_at__isnull=False).select_related("document"),
         "versions": application.versions.select_related("receipt"),
         "attachments": application.attachments.all(),
+        "partners": application.partners.select_related("organisation"),
+        "is_competitive": application.call.shape == "competitive",
+        "can_score": is_ministry
+        and bool(policies.can_score(user))
+        and application.status == ApplicationStatus.SUBMITTED,
+        "score_rows": _score_rows(application, user),
         "attachment_form": AttachmentForm(),
         "history": application.status_changes.select_related("actor"),
         "notes": application.review_notes.select_related("author") if is_ministry else [],

@@ -132,7 +132,7 @@ def start_application(
     return application
 
 
-def _editable(application: Application, actor: Any) -> Application:
+def lock_for_editing(application: Application, actor: Any) -> Application:
     application = _locked(application)
     _require(policies.can_draft_application(actor, application.organisation))
     if application.status not in EDITABLE:
@@ -153,7 +153,7 @@ def update_financing_plan(
     has_not_begun: bool,
 ) -> Application:
     """Save the draft's title and its financing plan."""
-    application = _editable(application, actor)
+    application = lock_for_editing(application, actor)
     for amount in (own_share_amount, third_party_amount, requested_amount):
         if amount < 0 or amount != amount.quantize(Decimal("0.01")):
             raise DomainError(_("Amounts are euros with at most two decimal places, zero or more."))
@@ -185,7 +185,7 @@ class MeasureInput:
 @transaction.atomic
 def add_measure(*, application: Application, actor: Any, measure: MeasureInput) -> Measure:
     """Add a measure to a draft."""
-    application = _editable(application, actor)
+    application = lock_for_editing(application, actor)
     if measure.planned_costs_amount <= 0 or measure.planned_costs_amount != measure.planned_costs_amount.quantize(
         Decimal("0.01")
     ):
@@ -212,7 +212,7 @@ def add_measure(*, application: Application, actor: Any, measure: MeasureInput) 
 @transaction.atomic
 def remove_measure(*, measure: Measure, actor: Any) -> None:
     """Take a measure out of a draft."""
-    application = _editable(measure.application, actor)
+    application = lock_for_editing(measure.application, actor)
     record_event(
         actor=actor, action="grants.application.measure_removed", obj=application,
         before={"measure": measure.pk, "title": measure.title, "planned_costs_amount": measure.planned_costs_amount},
@@ -228,7 +228,7 @@ def sniff_pdf(content: bytes) -> bool:
 @transaction.atomic
 def add_attachment(*, application: Application, actor: Any, name: str, content: bytes) -> Attachment:
     """Attach a PDF to a draft; anything that is not a PDF by its content is refused, whatever its name."""
-    application = _editable(application, actor)
+    application = lock_for_editing(application, actor)
     if not content:
         raise DomainError(_("The file is empty."))
     if len(content) > settings.ATTACHMENT_MAX_BYTES:
@@ -253,7 +253,7 @@ def add_attachment(*, application: Application, actor: Any, name: str, content: 
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, actor: Any) -> None:
     """Take an attachment out of a draft."""
-    application = _editable(attachment.application, actor)
+    application = lock_for_editing(attachment.application, actor)
     record_event(
         actor=actor, action="grants.application.attachment_removed", obj=application,
         before={"attachment": str(attachment.public_id), "name": attachment.original_name, "sha256": attachment.sha256},

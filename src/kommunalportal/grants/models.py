@@ -432,3 +432,62 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationPartner(models.Model):
+    """A partner commune in a joint project; the lead is the applying commune and bears the rest."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    share_rate = RateField(_("share of the costs"))
+
+    class Meta:
+        ordering = ["application", "organisation__short_name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "organisation"], name="one_partnership_per_commune"),
+            models.CheckConstraint(condition=Q(share_rate__gt=0, share_rate__lt=1), name="partner_share_is_a_share"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.share_rate})"
+
+
+class JuryCriterion(models.Model):
+    """A criterion by which the jury of a competitive call scores (0 to 10), with its weight."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["call", "position", "pk"]
+        verbose_name = _("jury criterion")
+        verbose_name_plural = _("jury criteria")
+        constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JuryScore(models.Model):
+    """One juror's score of one application on one criterion."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(JuryCriterion, on_delete=models.CASCADE, related_name="scores")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+    scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("jury score")
+        verbose_name_plural = _("jury scores")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion", "juror"], name="one_score_per_juror"),
+            models.CheckConstraint(condition=Q(score__lte=10), name="score_at_most_ten"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.criterion_id}: {self.score}"

@@ -56,3 +56,10 @@ def can_release_decisions(user: Any) -> Decision:
     if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
         return Decision.allow()
     return Decision.deny(_("Only reviewers and programme managers release decisions."))
+
+
+def can_score(user: Any) -> Decision:
+    """The jury of competitive calls: reviewers and programme managers of the ministry."""
+    if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
+        return Decision.allow()
+    return Decision.deny(_("Only members of the jury score applications."))

@@ -248,3 +248,42 @@ def check_application(facts: ApplicationFacts) -> list[CheckResult]:
         _("Already in another application of the commune: %(titles)s") % {"titles": ", ".join(twice)},
     )  # fmt: skip
     return results
+
+
+# --- Competitive calls: jury ranking ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedApplication:
+    key: str
+    score: Decimal  # weighted average, 0–10
+    requested: Decimal
+
+
+def weighted_score(weights: Mapping[str, Decimal], scores: Mapping[str, list[int]]) -> Decimal | None:
+    """The weighted average of the jurors' mean score per criterion; None until every criterion has a score."""
+    total_weight = sum(weights.values(), Decimal(0))
+    if not weights or total_weight <= 0 or any(not scores.get(criterion) for criterion in weights):
+        return None
+    weighted = sum(
+        (weight * Decimal(sum(scores[criterion])) / len(scores[criterion]) for criterion, weight in weights.items()),
+        Decimal(0),
+    )
+    return (weighted / total_weight).quantize(Decimal("0.001"))
+
+
+def rank(applications: list[RankedApplication]) -> list[RankedApplication]:
+    """Best score first; ties go to the smaller request, then to the earlier reference."""
+    return sorted(applications, key=lambda a: (-a.score, a.requested, a.key))
+
+
+def fund_down_the_ranking(ranked: list[RankedApplication], budget: Decimal) -> tuple[list[str], Decimal]:
+    """Fund in the order of the ranking while the budget lasts; a project that no longer fits is passed
+    over and the next smaller ones may still be funded. Returns the funded keys and what is left."""
+    funded: list[str] = []
+    left = budget
+    for application in ranked:
+        if application.requested <= left:
+            funded.append(application.key)
+            left -= application.requested
+    return funded, left

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import application_views as av
+from . import competition_views as cv
 from . import views
 
 app_name = "grants"
@@ -43,6 +44,10 @@ urlpatterns = [
     path("antraege/<uuid:public_id>/entscheidung/", av.application_prepare_decision, name="application_prepare"),
     path("antraege/<uuid:public_id>/freigabe/", av.application_release_decision, name="application_release"),
     path("antraege/<uuid:public_id>/zurueckweisen/", av.application_send_back, name="application_send_back"),
+    path("aufrufe/<uuid:public_id>/kriterien/", cv.criteria, name="call_criteria"),
+    path("aufrufe/<uuid:public_id>/rangfolge/", cv.fund_ranking, name="call_fund_ranking"),
+    path("antraege/<uuid:public_id>/partner/", cv.partner_add, name="application_partner_add"),
+    path("antraege/<uuid:public_id>/bewertung/", cv.score, name="application_score"),
     path("pruefung/", av.review, name="review"),
     path("pruefung/sammelaktion/", av.review_bulk, name="review_bulk"),
 ]

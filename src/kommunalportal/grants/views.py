@@ -16,7 +16,7 @@ from kommunalportal.accounts.policies import is_ministry_user
 from kommunalportal.accounts.selectors import active_memberships_of
 from kommunalportal.core.errors import DomainError
 
-from . import policies, services
+from . import competition, policies, services
 from .applications import LIVE_STATUSES
 from .forms import CallForm, CapacityUploadForm, ProgrammeForm, YearBudgetForm
 from .models import Call, CallShape, CallStatus, Programme
@@ -214,6 +214,9 @@ def call_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "capacity_form": CapacityUploadForm(),
         "capacity_count": call.capacities.count(),
         "is_draft": call.status == CallStatus.DRAFT,
+        "criteria": call.criteria.all(),
+        "ranking": competition.ranking(call) if call.shape == CallShape.COMPETITIVE else None,
+        "can_fund": policies.can_review(user),
     }
     return render(request, "grants/call_detail.html", context)
 

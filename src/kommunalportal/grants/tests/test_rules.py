@@ -8,9 +8,13 @@ from hypothesis import strategies as st
 from kommunalportal.grants.rules import (
     AllocationError,
     AllocationKey,
+    RankedApplication,
     allocate_in_pots,
     allocate_with_floor,
     combine_keys,
+    fund_down_the_ranking,
+    rank,
+    weighted_score,
 )
 
 CENT = Decimal("0.01")
@@ -116,3 +120,37 @@ def test_a_capacity_key_needs_figures_for_every_commune():
         combine_keys(AllocationKey(Decimal(0), Decimal(1)), {"a": 1}, None)
     with pytest.raises(AllocationError):
         combine_keys(AllocationKey(Decimal(0), Decimal(1)), {"a": 1, "b": 2}, {"a": Decimal(1)})
+
+
+@settings(max_examples=300)
+@given(
+    budget=cents,
+    requests=st.lists(st.integers(1, 10**8).map(lambda c: Decimal(c) / 100), min_size=0, max_size=40),
+    scores=st.lists(st.integers(0, 10_000).map(lambda s: Decimal(s) / 1000), min_size=40, max_size=40),
+)
+def test_funding_down_the_ranking_never_exceeds_the_budget_and_respects_the_order(budget, requests, scores):
+    applications = [RankedApplication(f"A{n:03d}", scores[n], r) for n, r in enumerate(requests)]
+    ranked = rank(applications)
+    funded, left = fund_down_the_ranking(ranked, budget)
+    by_key = {a.key: a for a in applications}
+    assert sum(by_key[k].requested for k in funded) + left == budget
+    assert left >= 0
+    # Nobody is passed over who would still have fitted when their turn came.
+    remaining = budget
+    for application in ranked:
+        if application.key in funded:
+            remaining -= application.requested
+        else:
+            assert application.requested > remaining
+
+
+def test_weighted_score_needs_every_criterion():
+    weights = {"impact": Decimal(2), "joint": Decimal(1)}
+    assert weighted_score(weights, {"impact": [8, 6]}) is None
+    assert weighted_score(weights, {"impact": [8, 6], "joint": [10]}) == Decimal("8.000")
+
+
+def test_ties_go_to_the_smaller_request():
+    a = RankedApplication("A", Decimal(7), Decimal(200))
+    b = RankedApplication("B", Decimal(7), Decimal(100))
+    assert [x.key for x in rank([a, b])] == ["B", "A"]
