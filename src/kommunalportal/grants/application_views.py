@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import Application, DecisionKind, GrantDecision
 from .selectors import applications_visible_to, calls_visible_to, review_queue
-from .workflow import EDITABLE, ApplicationStatus
+from .workflow import EDITABLE, GRANTED, ApplicationStatus
 
 PAGE_SIZE = 50
 
@@ -123,6 +123,9 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         and bool(policies.can_score(user))
         and application.status == ApplicationStatus.SUBMITTED,
         "score_rows": _score_rows(application, user),
+        "can_amend": bool(policies.can_submit_application(user, application)) and application.status in GRANTED,
+        "current_grant": svc.current_grant(application),
+        "amendments": application.amendments.all(),
         "attachment_form": AttachmentForm(),
         "history": application.status_changes.select_related("actor"),
         "notes": application.review_notes.select_related("author") if is_ministry else [],
@@ -346,6 +349,42 @@ def application_send_back(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as error:
         return _refused(request, application, error)
     return _done(request, application, _("The decision is sent back to the review."))
+
+
+@login_required
+@require_POST
+def application_amendment(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    try:
+        amount = Decimal(request.POST.get("requested_amount", "").replace(",", ".").strip())
+    except InvalidOperation:
+        return _refused(request, application, DomainError(_("Give the new grant in euros.")))
+    try:
+        svc.request_amendment(
+            application=application, actor=user, requested_amount=amount, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        return _refused(request, application, error)
+    return _done(request, application, _("The amendment request is filed."))
+
+
+@login_required
+@require_POST
+def application_amendment_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    approve = request.POST.get("outcome") == "approve"
+    try:
+        svc.decide_amendment(
+            application=application, actor=user, approve=approve, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        return _refused(request, application, error)
+    message = (
+        _("The amendment is prepared; a second person must release it.") if approve else _("The amendment is refused.")
+    )
+    return _done(request, application, message)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Writes of applications: drafting, submission, review and decisions. One service per transition."""
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ from kommunalportal.organisations.models import Organisation
 from . import policies
 from .documents import issue_decision, issue_receipt
 from .models import (
+    AmendmentRequest,
     Application,
     ApplicationStatusChange,
     ApplicationVersion,
@@ -44,7 +46,7 @@ from .models import (
     ReviewNote,
 )
 from .rules import ApplicationFacts, CheckResult, MeasureFacts, check_application
-from .workflow import ALLOWED_TRANSITIONS, DECIDED, EDITABLE, ApplicationStatus
+from .workflow import ALLOWED_TRANSITIONS, DECIDED, EDITABLE, GRANTED, ApplicationStatus
 
 PLAN_FIELDS = ("title", "summary", "own_share_amount", "third_party_amount", "requested_amount", "has_not_begun")
 # The checks a commune must pass before it can submit; the others are for the review.
@@ -443,11 +445,15 @@ def _split_request(application: Application, measures: list[Measure]) -> dict[in
 
 
 RELEASED_STATUS = {
+    DecisionKind.AMENDMENT: ApplicationStatus.APPROVED,
     DecisionKind.APPROVAL: ApplicationStatus.APPROVED,
     DecisionKind.PARTIAL_APPROVAL: ApplicationStatus.PARTIALLY_APPROVED,
     DecisionKind.REJECTION: ApplicationStatus.REJECTED,
 }
-NUMBER_PREFIX = {DecisionKind.REJECTION: "AB"}  # Ablehnungsbescheid; everything else is a Zuwendungsbescheid (ZB)
+NUMBER_PREFIX = {
+    DecisionKind.REJECTION: "AB",
+    DecisionKind.AMENDMENT: "ÄB",
+}  # Ablehnungs-, Änderungsbescheid  # Ablehnungsbescheid; everything else is a Zuwendungsbescheid (ZB)
 
 
 @transaction.atomic
@@ -464,6 +470,13 @@ def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
     decision.released_at = timezone.now()
     decision.save(update_fields=["number", "released_by", "released_at"])
     _move(application, RELEASED_STATUS[DecisionKind(decision.kind)], actor=actor, note=decision.number)
+    if decision.kind == DecisionKind.AMENDMENT:
+        measures = list(application.measures.all())
+        shares = split_largest_remainder(decision.approved_amount, {m.pk: m.planned_costs_amount for m in measures})
+        for measure in measures:
+            measure.approved_amount = shares[measure.pk]
+            measure.save(update_fields=["approved_amount"])
+        application.amendments.filter(outcome="").update(outcome=decision.number)
     decision.document = issue_decision(decision=decision, actor=actor)
     decision.save(update_fields=["document"])
     _tell_commune(
@@ -486,8 +499,75 @@ def send_back_decision(*, decision: GrantDecision, actor: Any, reason: str) -> G
     decision.is_withdrawn = True
     decision.save(update_fields=["is_withdrawn"])
     application = _locked(decision.application)
+    if decision.kind == DecisionKind.AMENDMENT:
+        _move(application, ApplicationStatus.AMENDMENT_REQUESTED, actor=actor, note=reason)
+        return decision
     application.measures.update(approved_amount=None)
     _move(application, ApplicationStatus.SUBMITTED, actor=actor, note=reason)
+    return decision
+
+
+def current_grant(application: Application) -> Decimal | None:
+    """The amount granted now: that of the latest released approval or amendment."""
+    decision = (
+        application.decisions.filter(released_at__isnull=False).exclude(kind=DecisionKind.REJECTION)
+        .order_by("-released_at").first()
+    )  # fmt: skip
+    return decision.approved_amount if decision else None
+
+
+@transaction.atomic
+def request_amendment(
+    *, application: Application, actor: Any, requested_amount: Decimal, reason: str
+) -> AmendmentRequest:
+    """The commune asks to change its grant after the Bescheid (Änderungsantrag)."""
+    application = _locked(application)
+    _require(policies.can_submit_application(actor, application))
+    if application.status not in GRANTED:
+        raise DomainError(_("Only a granted application can be amended."))
+    if not reason.strip():
+        raise DomainError(_("Give the reasons for the amendment."))
+    if requested_amount < 0 or requested_amount != requested_amount.quantize(Decimal("0.01")):
+        raise DomainError(_("Amounts are euros with at most two decimal places, zero or more."))
+    facts = dataclasses.replace(application_facts(application), requested=requested_amount)
+    failed = [
+        r for r in check_application(facts)
+        if r.code in {"within_envelope", "funding_rate", "grant_range"} and not r.passed
+    ]  # fmt: skip
+    if failed:
+        raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
+    amendment = AmendmentRequest.objects.create(
+        application=application, requested_amount=requested_amount, reason=reason.strip(), filed_by=actor,
+        granted_status=application.status,
+    )  # fmt: skip
+    _move(application, ApplicationStatus.AMENDMENT_REQUESTED, actor=actor, note=reason.strip())
+    return amendment
+
+
+@transaction.atomic
+def decide_amendment(*, application: Application, actor: Any, approve: bool, reason: str = "") -> GrantDecision | None:
+    """The review prepares an Änderungsbescheid (released by a second person) or refuses the request."""
+    application = _locked(application)
+    _require(policies.can_review(actor))
+    amendment = application.amendments.filter(outcome="").order_by("-filed_at").first()
+    if application.status != ApplicationStatus.AMENDMENT_REQUESTED or amendment is None:
+        raise DomainError(_("There is no open amendment request."))
+    if not approve:
+        if not reason.strip():
+            raise DomainError(_("A refusal needs a reason."))
+        amendment.outcome = reason.strip()
+        amendment.save(update_fields=["outcome"])
+        _move(application, amendment.granted_status, actor=actor, note=reason.strip())
+        _tell_commune(
+            application, actor=actor, body=reason.strip(),
+            subject=_("Application %(reference)s: amendment refused") % {"reference": application.reference},
+        )  # fmt: skip
+        return None
+    decision = GrantDecision.objects.create(
+        application=application, kind=DecisionKind.AMENDMENT, approved_amount=amendment.requested_amount,
+        reason=reason.strip() or amendment.reason, prepared_by=actor, prepared_at=timezone.now(),
+    )  # fmt: skip
+    _move(application, ApplicationStatus.DECISION_PREPARED, actor=actor, note=str(DecisionKind.AMENDMENT.label))
     return decision
 
 

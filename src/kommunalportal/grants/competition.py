@@ -124,8 +124,9 @@ def ranking(call: Call) -> tuple[list[RankingRow], Decimal]:
         scores[application_id].setdefault(str(criterion_id), []).append(value)
         jurors[application_id].add(juror_id)
     # What prepared and released approvals already hold of the call's budget.
-    committed = GrantDecision.objects.filter(application__call=call, is_withdrawn=False).exclude(
-        kind=DecisionKind.REJECTION
+    # An amendment changes a grant already counted, so only approvals count.
+    committed = GrantDecision.objects.filter(
+        application__call=call, is_withdrawn=False, kind__in=[DecisionKind.APPROVAL, DecisionKind.PARTIAL_APPROVAL]
     ).aggregate(total=Sum("approved_amount"))["total"] or Decimal(0)
     scored = {a.pk: weighted_score(weights, scores[a.pk]) for a in applications}
     ranked = rank(

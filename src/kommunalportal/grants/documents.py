@@ -62,6 +62,8 @@ def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
 
 
 def decision_title(decision: GrantDecision) -> str:
+    if decision.kind == DecisionKind.AMENDMENT:
+        return "Änderungsbescheid"
     if decision.kind == DecisionKind.REJECTION:
         return "Ablehnungsbescheid"
     if decision.kind == DecisionKind.PARTIAL_APPROVAL:

@@ -340,6 +340,7 @@ class DecisionKind(models.TextChoices):
     APPROVAL = "approval", _("Approval")
     PARTIAL_APPROVAL = "partial_approval", _("Partial approval")
     REJECTION = "rejection", _("Rejection")
+    AMENDMENT = "amendment", _("Amendment")
 
 
 class GrantDecision(models.Model):
@@ -491,3 +492,24 @@ class JuryScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.criterion_id}: {self.score}"
+
+
+class AmendmentRequest(models.Model):
+    """An Änderungsantrag: after the Bescheid, the commune asks to change the grant, with its reasons."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="amendments")
+    requested_amount = MoneyField(_("requested grant"))
+    reason = models.TextField(_("reason"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    granted_status = models.CharField(_("status before the request"), max_length=30, choices=ApplicationStatus.choices)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["application", "filed_at"]
+        verbose_name = _("amendment request")
+        verbose_name_plural = _("amendment requests")
+        constraints = [models.CheckConstraint(condition=Q(requested_amount__gte=0), name="amendment_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.requested_amount}"

@@ -48,6 +48,12 @@ urlpatterns = [
     path("aufrufe/<uuid:public_id>/rangfolge/", cv.fund_ranking, name="call_fund_ranking"),
     path("antraege/<uuid:public_id>/partner/", cv.partner_add, name="application_partner_add"),
     path("antraege/<uuid:public_id>/bewertung/", cv.score, name="application_score"),
+    path("antraege/<uuid:public_id>/aenderung/", av.application_amendment, name="application_amendment"),
+    path(
+        "antraege/<uuid:public_id>/aenderung/entscheidung/",
+        av.application_amendment_decide,
+        name="application_amendment_decide",
+    ),
     path("pruefung/", av.review, name="review"),
     path("pruefung/sammelaktion/", av.review_bulk, name="review_bulk"),
 ]

@@ -15,6 +15,7 @@ class ApplicationStatus(models.TextChoices):
     PARTIALLY_APPROVED = "partially_approved", _("Partially approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    AMENDMENT_REQUESTED = "amendment_requested", _("Amendment requested")
 
 
 S = ApplicationStatus
@@ -23,7 +24,12 @@ ALLOWED_TRANSITIONS: Transitions = {
     S.SUBMITTED: frozenset({S.CHANGES_REQUESTED, S.DECISION_PREPARED, S.WITHDRAWN}),
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     # The second person releases the prepared decision, or sends it back to review.
-    S.DECISION_PREPARED: frozenset({S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED, S.SUBMITTED}),
+    S.DECISION_PREPARED: frozenset({S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED, S.SUBMITTED, S.AMENDMENT_REQUESTED}),
+    # After the Bescheid: an Änderungsantrag, decided again with four eyes (or refused back to the grant).
+    S.APPROVED: frozenset({S.AMENDMENT_REQUESTED}),
+    S.PARTIALLY_APPROVED: frozenset({S.AMENDMENT_REQUESTED}),
+    S.AMENDMENT_REQUESTED: frozenset({S.DECISION_PREPARED, S.APPROVED, S.PARTIALLY_APPROVED}),
 }
+GRANTED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED})
 EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 DECIDED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED})
