@@ -98,3 +98,67 @@ def decide_round(call: Call, *, reviewer: User, releaser: User) -> int:
         application__call=call, released_at__isnull=True, is_withdrawn=False
     ).select_related("application")
     return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser).done)
+
+
+# Phase 2: the competitive call of 2021 with joint projects under review by the jury.
+JOINT_PROJECTS = [
+    ("06412000", ["06413000"], "Gemeinsames Serviceportal Rhein-Main", "1800000.00", "online-services"),
+    ("06435006", ["06435024", "06435"], "Interkommunale E-Akte Main-Kinzig", "650000.00", "e-file"),
+    ("06631009", ["06631017", "06631020"], "Digitale Bauakte Region Fulda", "420000.00", "specialist-applications"),
+    ("06611000", ["06633008"], "Digitalstrategie Kassel und Umland", "180000.00", "strategy"),
+]
+JURY_CRITERIA = [
+    ("Nutzen für Bürgerinnen, Bürger und Unternehmen", Decimal(3)),
+    ("Interkommunale Zusammenarbeit und Übertragbarkeit", Decimal(2)),
+    ("Wirtschaftlichkeit und Umsetzungsreife", Decimal(2)),
+]
+
+
+def submit_joint_projects(call: Call, *, manager: User, jurors: list[User]) -> list[Application]:
+    """Four joint projects, submitted in the call's period and partly scored by the jury."""
+    from kommunalportal.grants import competition
+    from kommunalportal.organisations.models import Organisation
+
+    competition.set_criteria(call=call, actor=manager, criteria=JURY_CRITERIA)
+    criteria = list(call.criteria.all())
+    submitted_on = call.opens_on + timedelta(days=30)
+    applications = []
+    for n, (lead_key, partner_keys, title, requested, category) in enumerate(JOINT_PROJECTS):
+        lead = Organisation.objects.get(key=lead_key)
+        signatory = signatory_for(lead)
+        requested_amount = Decimal(requested)
+        total = (requested_amount / (call.funding_rate or Decimal(1))).quantize(Decimal("0.01"), rounding=ROUND_UP)
+        application = svc.start_application(
+            call=call, organisation=lead, actor=signatory, title=title, today=submitted_on
+        )
+        svc.add_measure(
+            application=application, actor=signatory,
+            measure=svc.MeasureInput(
+                category=MeasureCategory.objects.get(code=category), title=title, description="",
+                planned_costs_amount=total, starts_on=date(call.deadline_on.year, 10, 1),
+                ends_on=date(call.deadline_on.year + 2, 9, 30),
+            ),
+        )  # fmt: skip
+        share = (Decimal("0.6") / len(partner_keys)).quantize(Decimal("0.0001"))
+        for key in partner_keys:
+            competition.add_partner(
+                application=application,
+                actor=signatory,
+                organisation=Organisation.objects.get(key=key),
+                share_rate=share,
+            )
+        svc.update_financing_plan(
+            application=application, actor=signatory, title=title, summary="",
+            own_share_amount=total - requested_amount, third_party_amount=Decimal(0),
+            requested_amount=requested_amount, has_not_begun=True,
+        )  # fmt: skip
+        svc.submit_application(application=application, actor=signatory, today=submitted_on)
+        # The jury is at work: the first projects are scored by everyone, the last one not yet.
+        scoring = [] if n == len(JOINT_PROJECTS) - 1 else jurors[: len(jurors) - n // 2]
+        for juror in scoring:
+            competition.score_application(
+                application=application, juror=juror,
+                scores={c.pk: 9 - n - position for position, c in enumerate(criteria)},
+            )  # fmt: skip
+        applications.append(application)
+    return applications

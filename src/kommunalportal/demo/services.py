@@ -18,7 +18,7 @@ from kommunalportal.grants.services import CallSettings, create_call, create_pro
 from kommunalportal.organisations.models import COMMUNE_KINDS
 from kommunalportal.organisations.selectors import land, organisation_by_key
 
-from .round import decide_round, submit_round
+from .round import decide_round, submit_joint_projects, submit_round
 
 # Printed next to every demo login; it exists only in development databases.
 DEMO_PASSWORD = "Starke-Heimat-2020"
@@ -101,8 +101,40 @@ def load_demo_programme() -> Programme:
     publish_call(call=call, actor=manager)
     submit_round(call)
     decide_round(call, reviewer=User.objects.get(username="pruefung"), releaser=manager)
+    phase_two = phase_two_call(programme, manager)
+    submit_joint_projects(
+        phase_two,
+        manager=manager,
+        jurors=[User.objects.get(username=name) for name in ("pruefung", "pruefung2", "programm")],
+    )
     load_open_call(manager)
     return programme
+
+
+def phase_two_call(programme: Programme, manager: User) -> Call:
+    """The 2021 competition: €100 k to €2.5 M per project, at most two years, up to 90 %, joint projects preferred."""
+    call = create_call(
+        programme=programme,
+        year=2021,
+        actor=manager,
+        settings=CallSettings(
+            name="Phase 2: Wettbewerb 2021",
+            shape=CallShape.COMPETITIVE,
+            budget_amount=Decimal("16000000.00"),
+            opens_on=date(2021, 3, 1),
+            deadline_on=date(2021, 6, 30),
+            eligible_kinds=[kind.value for kind in COMMUNE_KINDS],
+            categories=MeasureCategory.objects.filter(is_active=True),
+            financing_type=FinancingType.PROPORTIONAL,
+            funding_rate=Decimal("0.9"),
+            min_own_share_rate=Decimal("0.1"),
+            min_grant_amount=Decimal("100000.00"),
+            max_grant_amount=Decimal("2500000.00"),
+            max_duration_months=24,
+            proof_of_use_due_on=date(2023, 12, 31),
+        ),
+    )
+    return publish_call(call=call, actor=manager)
 
 
 def shh_programme(manager: User) -> Programme:

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import verify_chain
-from kommunalportal.grants.models import Application, Envelope, GrantDecision
+from kommunalportal.grants.models import Application, Envelope, GrantDecision, JuryScore
 from kommunalportal.grants.workflow import ApplicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,10 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(regist
     assert decided.aggregate(total=Sum("approved_amount"))["total"] == Decimal("16000000.00")
     assert Application.objects.filter(status=ApplicationStatus.APPROVED).count() == 443
     assert Envelope.objects.filter(call__programme__code="DKH", call__status="published").count() == 443
+    # Phase 2: joint projects of several communes under review by the jury.
+    joint = Application.objects.filter(call__shape="competitive", status=ApplicationStatus.SUBMITTED)
+    assert joint.count() == 4 and all(a.partners.exists() for a in joint)
+    assert JuryScore.objects.filter(application__in=joint).exists()
     assert "Starke-Heimat-2020" in out.getvalue() and "zeichnung.ronneburg" in out.getvalue()
     assert verify_chain().is_intact
 
