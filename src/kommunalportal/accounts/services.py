@@ -20,6 +20,11 @@ from .roles import Role
 USER_FIELDS = ("username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
 
 
+def forget_roles(user: User) -> None:
+    """Drop the roles cached on this user object (accounts.policies.roles_of) after they changed."""
+    user.__dict__.pop("_kp_roles", None)
+
+
 def _check_operator(actor: Any) -> None:
     if isinstance(actor, User):
         decision = policies.can_manage_memberships(actor)
@@ -68,6 +73,7 @@ def grant_membership(*, user: User, organisation: Organisation, role: Role, acto
     if existing is not None:
         return existing
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    forget_roles(user)
     record_event(
         actor=actor, action="accounts.membership.granted", obj=membership,
         after={"user": user.username, "organisation": organisation.key, "role": role.value},
@@ -84,6 +90,7 @@ def end_membership(*, membership: Membership, actor: Any) -> Membership:
         raise DomainError(_("This membership has already ended."))
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
+    forget_roles(membership.user)
     record_event(
         actor=actor, action="accounts.membership.ended", obj=membership,
         before={"ended_at": None}, after=snapshot(membership, ["ended_at"]),

@@ -418,7 +418,13 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not is_ministry_user(user):
         raise Http404
-    selected = applications_visible_to(user).filter(public_id__in=request.POST.getlist("selected"))
+    if request.POST.get("all_matching"):
+        # Every application the queue's filter matches, not only the ticked rows of the page shown.
+        form = ReviewFilterForm(request.POST)
+        data = form.cleaned_data if form.is_valid() else {}
+        selected = review_queue(user, status=data.get("status", ""), text=data.get("q", ""))
+    else:
+        selected = applications_visible_to(user).filter(public_id__in=request.POST.getlist("selected"))
     action = request.POST.get("action")
     if action == "prepare_approvals":
         result = svc.prepare_approvals_in_bulk(applications=selected, actor=user)

@@ -28,9 +28,9 @@ def bruchkoebel():
     return Organisation.objects.get(key="06435006")
 
 
-def draft(call, organisation, actor, *, costs="20000.00", requested="15000.00", own="5000.00"):
+def draft(call, organisation, actor, *, costs="20000.00", requested="15000.00", own="5000.00", today=IN_TIME):
     application = svc.start_application(
-        call=call, organisation=organisation, actor=actor, title="Digitales Rathaus", today=IN_TIME
+        call=call, organisation=organisation, actor=actor, title="Digitales Rathaus", today=today
     )
     svc.add_measure(
         application=application,

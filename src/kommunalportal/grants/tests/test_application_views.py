@@ -164,3 +164,29 @@ def test_the_checks_panel_refreshes_alone_for_htmx(submitted, client, municipal_
     client.force_login(municipal_applicant)
     html = client.get(f"/foerderung/antraege/{submitted.public_id}/", headers={"HX-Request": "true"}).content.decode()
     assert 'id="pruefungen"' in html and "<html" not in html
+
+
+def test_bulk_actions_can_take_every_matching_application(open_call, verified_client, reviewer, registry):
+    from kommunalportal.accounts.roles import Role
+    from kommunalportal.accounts.services import grant_membership
+    from kommunalportal.grants import applications as svc
+    from kommunalportal.organisations.models import Organisation
+    from tests.factories import UserFactory
+
+    from .conftest import draft
+
+    signer = UserFactory(username="signer-all")
+    for key in ("06435006", "06435024", "06412000"):
+        organisation = Organisation.objects.get(key=key)
+        grant_membership(user=signer, organisation=organisation, role=Role.MUNICIPAL_SIGNATORY, actor="t")
+        application = draft(
+            open_call, organisation, signer, costs="10000.00", requested="7500.00", own="2500.00",
+            today=timezone.localdate(),
+        )  # fmt: skip
+        svc.submit_application(application=application, actor=signer)
+    client = verified_client(reviewer)
+    client.post(
+        "/foerderung/pruefung/sammelaktion/",
+        {"action": "prepare_approvals", "all_matching": "1", "status": "submitted"},
+    )
+    assert GrantDecision.objects.filter(released_at__isnull=True).count() == 3
