@@ -170,6 +170,28 @@ def application_plan(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def application_plan_check(request: HttpRequest, public_id: str) -> HttpResponse:
+    """htmx: the checks panel for the plan as typed so far, without saving it."""
+    user: Any = request.user
+    application = _application_or_404(user, public_id)
+    form = FinancingPlanForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    if any(data.get(f) is None for f in ("requested_amount", "own_share_amount", "third_party_amount")):
+        checks = svc.run_checks(application)
+    else:
+        checks = svc.preview_checks(
+            application,
+            requested=data["requested_amount"],
+            own_share=data["own_share_amount"],
+            third_party=data["third_party_amount"],
+            has_not_begun=data.get("has_not_begun", False),
+        )
+    return render(request, "grants/_checks.html", {"checks": checks, "is_preview": True})
+
+
+@login_required
+@require_POST
 def application_measure_add(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     application = _application_or_404(user, public_id)

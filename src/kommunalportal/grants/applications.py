@@ -305,6 +305,20 @@ def run_checks(application: Application, *, on: date | None = None) -> list[Chec
     return check_application(application_facts(application, on=on))
 
 
+def preview_checks(
+    application: Application, *, requested: Decimal, own_share: Decimal, third_party: Decimal, has_not_begun: bool
+) -> list[CheckResult]:
+    """The checks as they would stand with a plan the commune is still typing (nothing is saved)."""
+    facts = dataclasses.replace(
+        application_facts(application),
+        requested=requested,
+        own_share=own_share,
+        third_party=third_party,
+        has_not_begun=has_not_begun,
+    )
+    return check_application(facts)
+
+
 def _content(application: Application) -> dict[str, Any]:
     measures = [
         {"category": m.category.code, "title": m.title, "description": m.description,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("aufrufe/<uuid:public_id>/antrag/", av.application_start, name="application_start"),
     path("antraege/<uuid:public_id>/", av.application_detail, name="application"),
     path("antraege/<uuid:public_id>/plan/", av.application_plan, name="application_plan"),
+    path("antraege/<uuid:public_id>/plan/pruefen/", av.application_plan_check, name="application_plan_check"),
     path("antraege/<uuid:public_id>/massnahmen/", av.application_measure_add, name="application_measure_add"),
     path(
         "antraege/<uuid:public_id>/massnahmen/<int:measure_id>/entfernen/",

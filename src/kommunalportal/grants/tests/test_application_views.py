@@ -190,3 +190,18 @@ def test_bulk_actions_can_take_every_matching_application(open_call, verified_cl
         {"action": "prepare_approvals", "all_matching": "1", "status": "submitted"},
     )
     assert GrantDecision.objects.filter(released_at__isnull=True).count() == 3
+
+
+def test_the_plan_is_checked_live_without_saving(submitted, client, municipal_applicant, municipal_signatory, reviewer):
+    from kommunalportal.grants import applications as svc
+
+    svc.request_changes(application=submitted, actor=reviewer, message="Bitte Plan prüfen")
+    client.force_login(municipal_applicant)
+    url = f"/foerderung/antraege/{submitted.public_id}/plan/pruefen/"
+    html = client.post(
+        url, {"title": "x", "requested_amount": "19000.00", "own_share_amount": "1000.00", "third_party_amount": "0"},
+        headers={"HX-Request": "true"},
+    ).content.decode()  # fmt: skip
+    assert "nicht bestanden" in html and "Eigenanteil" in html and "noch nicht gespeichert" in html
+    submitted.refresh_from_db()
+    assert submitted.requested_amount == Decimal("15000.00")  # nothing saved
