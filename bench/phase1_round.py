@@ -65,6 +65,11 @@ def main() -> None:
         return publish_call(call=call, actor=manager)
 
     call = stage("allocation (443 envelopes)", allocate)
+    # The communes' signatories exist before the round, as they do in the portal: not part of the timing.
+    from kommunalportal.demo.round import signatory_for
+
+    for envelope in call.envelopes.select_related("organisation"):
+        signatory_for(envelope.organisation)
     stage("submission (443 applications, receipts)", lambda: submit_round(call))
     stage(
         "checks + 443 approvals prepared",

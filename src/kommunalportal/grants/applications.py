@@ -594,24 +594,27 @@ class BulkResult:
 def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any) -> BulkResult:
     """Prepare approvals as requested for every application that passes all checks; name the others."""
     result = BulkResult([], {})
-    for application in applications:
-        try:
-            prepare_decision(application=application, actor=actor, kind=DecisionKind.APPROVAL)
-            result.done.append(application.reference)
-        except DomainError as error:
-            result.skipped[application.reference] = str(error.message)
+    # One commit for the whole action; each item runs in its own savepoint, so a refused one leaves the rest.
+    with transaction.atomic():
+        for application in applications:
+            try:
+                prepare_decision(application=application, actor=actor, kind=DecisionKind.APPROVAL)
+                result.done.append(application.reference)
+            except DomainError as error:
+                result.skipped[application.reference] = str(error.message)
     return result
 
 
 def release_decisions_in_bulk(*, decisions: Iterable[GrantDecision], actor: Any) -> BulkResult:
     """Release every pending decision the actor did not prepare; name the others."""
     result = BulkResult([], {})
-    for decision in decisions:
-        try:
-            release_decision(decision=decision, actor=actor)
-            result.done.append(decision.application.reference)
-        except DomainError as error:
-            result.skipped[decision.application.reference] = str(error.message)
+    with transaction.atomic():  # one commit, a savepoint per decision (see prepare_approvals_in_bulk)
+        for decision in decisions:
+            try:
+                release_decision(decision=decision, actor=actor)
+                result.done.append(decision.application.reference)
+            except DomainError as error:
+                result.skipped[decision.application.reference] = str(error.message)
     return result
 
 
