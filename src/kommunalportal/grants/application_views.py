@@ -210,16 +210,18 @@ def application_measure_add(request: HttpRequest, public_id: str) -> HttpRespons
 @login_required
 @require_POST
 def application_measure_remove(request: HttpRequest, public_id: str, measure_id: int) -> HttpResponse:
-    user: Any = request.user
-    application = _application_or_404(user, public_id)
-    measure = application.measures.filter(pk=measure_id).first()
-    if measure is None:
+    return _act(
+        request, public_id, lambda a, u: svc.remove_measure(measure=_one(a.measures, pk=measure_id), actor=u),
+        _("The measure is removed."),
+    )  # fmt: skip
+
+
+def _one(related: Any, **lookup: Any) -> Any:
+    """The application's own measure or attachment, or 404: nobody reaches another application's parts."""
+    found = related.filter(**lookup).first()
+    if found is None:
         raise Http404
-    try:
-        svc.remove_measure(measure=measure, actor=user)
-    except DomainError as error:
-        return _refused(request, application, error)
-    return _done(request, application, _("The measure is removed."))
+    return found
 
 
 def _act(request: HttpRequest, public_id: str, act: Any, success: str) -> HttpResponse:
@@ -251,25 +253,16 @@ def application_attachment_add(request: HttpRequest, public_id: str) -> HttpResp
 @login_required
 @require_POST
 def application_attachment_remove(request: HttpRequest, public_id: str, attachment_id: str) -> HttpResponse:
-    user: Any = request.user
-    application = _application_or_404(user, public_id)
-    attachment = application.attachments.filter(public_id=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    try:
-        svc.remove_attachment(attachment=attachment, actor=user)
-    except DomainError as error:
-        return _refused(request, application, error)
-    return _done(request, application, _("The attachment is removed."))
+    return _act(
+        request, public_id,
+        lambda a, u: svc.remove_attachment(attachment=_one(a.attachments, public_id=attachment_id), actor=u),
+        _("The attachment is removed."),
+    )  # fmt: skip
 
 
 @login_required
 def application_attachment_download(request: HttpRequest, public_id: str, attachment_id: str) -> FileResponse:
-    user: Any = request.user
-    application = _application_or_404(user, public_id)
-    attachment = application.attachments.filter(public_id=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    attachment = _one(_application_or_404(request.user, public_id).attachments, public_id=attachment_id)
     return FileResponse(attachment.file.open("rb"), content_type="application/pdf", filename=attachment.original_name)
 
 
