@@ -4,17 +4,20 @@ One browser serves the whole run; every test gets a fresh context (no cookies) a
 with a reason where chromium or axe-core is missing. Playwright must never download a browser of its own.
 """
 
+import importlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from kommunalportal.accounts.models import User
 from kommunalportal.accounts.roles import Role
@@ -175,5 +178,27 @@ def log_in() -> Callable[..., None]:
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
+
+    return submit
+
+
+@pytest.fixture(autouse=True)
+def measure_categories(registry: None) -> None:
+    """The categories of measures, which a migration adds and the flush after every browser test empties."""
+    migration = importlib.import_module("kommunalportal.grants.migrations.0002_measure_categories")
+    migration.add_categories(django_apps, None)
+
+
+@pytest.fixture
+def log_in_with_code(log_in, totp_code) -> Callable[[Page, User], None]:
+    """Sign in as ministry staff: password, then the code of the authenticator app."""
+
+    def submit(page: Page, user: User) -> None:
+        log_in(page, user)
+        expect(page).to_have_url(re.compile(r"/zwei-faktor/\?"))
+        page.fill("#id_token", totp_code(user))
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        expect(page).to_have_url(re.compile(r"/konto/$"))
 
     return submit

@@ -5,23 +5,20 @@ its signatory submits it; a reviewer prepares the approval, which only a second 
 finds the Bescheid in its inbox and downloads it. Only the people are created beforehand.
 """
 
-import importlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from playwright.sync_api import Browser, Page, expect
 
-from kommunalportal.accounts.models import User
 from kommunalportal.grants.models import DecisionKind, MeasureCategory
 from kommunalportal.grants.workflow import ApplicationStatus
 
-from .test_grants import button, german
+from .pages import button, german
 
 pytestmark = pytest.mark.e2e
 
@@ -29,13 +26,6 @@ PROGRAMME = "Digitale Kommune Hessen"
 CALL = "Kontingente Digitale Kommune"
 APPLICATION = "Digitales Bürgerbüro Bruchköbel"
 MEASURE = "Online-Terminvergabe im Bürgerbüro"
-
-
-@pytest.fixture(autouse=True)
-def measure_categories(registry: None) -> None:
-    """The categories of measures, which a migration adds and the flush after a browser test empties."""
-    migration = importlib.import_module("kommunalportal.grants.migrations.0002_measure_categories")
-    migration.add_categories(apps, None)
 
 
 @pytest.fixture
@@ -54,21 +44,6 @@ def another_browser(browser: Browser, live_server: Any) -> Iterator[Callable[[],
         context.close()
 
 
-@pytest.fixture
-def sign_in_ministry(log_in, totp_code) -> Callable[[Page, User], None]:
-    """Password, then the code of the authenticator app."""
-
-    def submit(page: Page, user: User) -> None:
-        log_in(page, user)
-        expect(page).to_have_url(re.compile(r"/zwei-faktor/\?"))
-        page.fill("#id_token", totp_code(user))
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        expect(page).to_have_url(re.compile(r"/konto/$"))
-
-    return submit
-
-
 def released_decision(page: Page, number: str):
     """The decision's entry in the list of decisions (the history names the number too, without the PDF)."""
     pdf = page.get_by_role("link", name=german(_("Decision as PDF")))
@@ -83,7 +58,7 @@ def test_a_grant_round_from_the_programme_to_the_downloaded_decision(
     page: Page,
     another_browser,
     log_in,
-    sign_in_ministry,
+    log_in_with_code,
     check_accessibility,
     programme_manager,
     reviewer,
@@ -95,7 +70,7 @@ def test_a_grant_round_from_the_programme_to_the_downloaded_decision(
 
     # 1. The programme manager sets up the programme and the call, publishes the envelopes and opens the call.
     manager = another_browser()
-    sign_in_ministry(manager, programme_manager)
+    log_in_with_code(manager, programme_manager)
     manager.goto("/foerderung/programme/neu/")
     manager.fill("#id_name", PROGRAMME)
     manager.fill("#id_code", "DKH")
@@ -192,7 +167,7 @@ def test_a_grant_round_from_the_programme_to_the_downloaded_decision(
 
     # 4. A reviewer finds it in the queue and prepares the approval and may not release it as well.
     review = another_browser()
-    sign_in_ministry(review, reviewer)
+    log_in_with_code(review, reviewer)
     review.goto("/foerderung/pruefung/")
     queue = review.get_by_role("table", name=german(_("Applications")))
     with review.expect_navigation():

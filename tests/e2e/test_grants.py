@@ -3,15 +3,13 @@
 The data comes from the services (as in the grants tests); only the journey fills the forms itself.
 """
 
-import importlib
 import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from playwright.sync_api import Page, expect
 
@@ -25,6 +23,7 @@ from kommunalportal.grants.workflow import ApplicationStatus
 from kommunalportal.organisations.selectors import organisation_by_key
 
 from .conftest import BRUCHKOEBEL
+from .pages import button, german
 
 pytestmark = pytest.mark.e2e
 
@@ -32,18 +31,6 @@ pytestmark = pytest.mark.e2e
 open_call = application_views_tests.open_call
 
 COMMUNES = 443
-
-
-def german(message: object) -> str:
-    with translation.override("de"):
-        return str(message)
-
-
-@pytest.fixture(autouse=True)
-def measure_categories(registry: None) -> None:
-    """The categories of measures, which a migration adds and the flush after a browser test empties."""
-    migration = importlib.import_module("kommunalportal.grants.migrations.0002_measure_categories")
-    migration.add_categories(apps, None)
 
 
 @pytest.fixture
@@ -64,21 +51,6 @@ def check_page(check_accessibility) -> Callable[[Page], None]:
         assert not repeated, f"ids used more than once on {page.url}: {repeated}"
 
     return check
-
-
-@pytest.fixture
-def log_in_with_code(log_in, totp_code) -> Callable[[Page, User], None]:
-    """Sign in as ministry staff: password, then the code of the authenticator app."""
-
-    def submit(page: Page, user: User) -> None:
-        log_in(page, user)
-        expect(page).to_have_url(re.compile(r"/zwei-faktor/\?"))
-        page.fill("#id_token", totp_code(user))
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        expect(page).to_have_url(re.compile(r"/konto/$"))
-
-    return submit
 
 
 @pytest.fixture
@@ -119,10 +91,6 @@ def submitted(open_call, municipal_applicant, municipal_signatory) -> Applicatio
 
 def application_path(application: Application) -> str:
     return f"/foerderung/antraege/{application.public_id}/"
-
-
-def button(page: Page, label: object):
-    return page.get_by_role("button", name=german(label), exact=True)
 
 
 # The ministry
