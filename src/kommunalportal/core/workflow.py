@@ -43,7 +43,7 @@ def move_to(
             _("This step is not possible now: from “%(current)s” there is no way to “%(target)s”.")
             % {"current": labels(current), "target": labels(target)}
         )
-    instance.status = target  # type: ignore[attr-defined]
+    instance.status = target  # type: ignore[attr-defined]  # see above
     instance.save(update_fields=["status", *extra_fields])
     record_history(current, target)
     after: dict[str, Any] = {"status": target}

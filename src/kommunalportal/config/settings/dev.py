@@ -7,6 +7,6 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from .base import *  # noqa: F403  (settings modules extend the base by star import)
 
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405  (names from the star-imported base)
 # Static files come from the finders here (runserver, live_server); WhiteNoise serves the collected ones in production.
-MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405  (names from the star-imported base)

@@ -8,12 +8,12 @@ from .base import *  # noqa: F403  (settings modules extend the base by star imp
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405  (names from the star-imported base)
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Static files come from the finders here (runserver, live_server); WhiteNoise serves the collected ones in production.
-MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa: F405  (names from the star-imported base)
 
-import tempfile  # noqa: E402
+import tempfile  # noqa: E402  (kept beside the one setting that needs it)
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kommunalportal-test-media-")
