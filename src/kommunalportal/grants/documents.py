@@ -108,6 +108,10 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
         "proof_of_use_due_on": date_format(call.proof_of_use_due_on, "d.m.Y"),
         "prepared_by": _person(decision.prepared_by),
         "released_by": _person(decision.released_by),
+        "partners": [
+            {"name": p.organisation.name, "share": f"{(p.share_rate * 100).normalize():f} %"}
+            for p in application.partners.select_related("organisation")
+        ],
     }
 
 

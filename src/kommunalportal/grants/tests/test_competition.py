@@ -142,3 +142,15 @@ def test_the_ranking_page_and_scoring_form_for_the_jury(
     client.force_login(municipal_applicant)
     assert client.post(f"/foerderung/aufrufe/{phase_two.public_id}/rangfolge/").status_code == 404
     assert client.post(f"/foerderung/aufrufe/{phase_two.public_id}/kriterien/", {"criteria": "x; 1"}).status_code == 404
+
+
+def test_the_bescheid_of_a_joint_project_names_its_partners(phase_two, reviewer, programme_manager):
+    from kommunalportal.grants.models import DecisionKind
+
+    from .test_documents import pdf_text
+
+    application = joint_project(phase_two, "06435006", "500000.00")
+    decision = svc.prepare_decision(application=application, actor=reviewer, kind=DecisionKind.APPROVAL)
+    decision = svc.release_decision(decision=decision, actor=programme_manager)
+    text = pdf_text(decision.document)
+    assert "Verbundprojekt" in text and "Ronneburg (Anteil 30 %)" in text
