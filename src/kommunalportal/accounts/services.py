@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kommunalportal.core.audit import record_event, snapshot
 from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.policies import require
 from kommunalportal.organisations.models import Organisation, OrganisationKind
 
 from . import policies
@@ -27,9 +28,7 @@ def forget_roles(user: User) -> None:
 
 def _check_operator(actor: Any) -> None:
     if isinstance(actor, User):
-        decision = policies.can_manage_memberships(actor)
-        if not decision:
-            raise PermissionDenied(decision.reason)
+        require(policies.can_manage_memberships(actor))
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from .errors import PermissionDenied
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -20,3 +22,9 @@ class Decision:
     @classmethod
     def deny(cls, reason: str | Promise) -> "Decision":
         return cls(False, reason)
+
+
+def require(decision: Decision) -> None:
+    """Let a service go on only if the policy allows; otherwise refuse with the policy's reason."""
+    if not decision:
+        raise PermissionDenied(decision.reason)

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import record_event, snapshot
-from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import split_largest_remainder
+from kommunalportal.core.policies import require
 from kommunalportal.core.references import next_reference
 from kommunalportal.core.workflow import move_to
 from kommunalportal.notifications.services import notify_organisation
@@ -55,11 +56,6 @@ SUBMISSION_CHECKS = frozenset(
      "duration", "deadline"}
 )  # fmt: skip
 LIVE_STATUSES = frozenset(set(ApplicationStatus) - {ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED})
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _locked(application: Application) -> Application:
@@ -101,7 +97,7 @@ def start_application(
     *, call: Call, organisation: Organisation, actor: Any, title: str, today: date | None = None
 ) -> Application:
     """Open a draft application of a commune in a published call (one per commune in a formula call)."""
-    _require(policies.can_draft_application(actor, organisation))
+    require(policies.can_draft_application(actor, organisation))
     today = today or timezone.localdate()
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.PUBLISHED:
@@ -136,7 +132,7 @@ def start_application(
 
 def lock_for_editing(application: Application, actor: Any) -> Application:
     application = _locked(application)
-    _require(policies.can_draft_application(actor, application.organisation))
+    require(policies.can_draft_application(actor, application.organisation))
     if application.status not in EDITABLE:
         raise DomainError(_("The application can no longer be changed."))
     return application
@@ -335,7 +331,7 @@ def _content(application: Application) -> dict[str, Any]:
 def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
     """Submit the application: it is frozen as a numbered version and goes to the review."""
     application = _locked(application)
-    _require(policies.can_submit_application(actor, application))
+    require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
     submitted_at = timezone.now() if today is None else _noon(today)
     today = today or timezone.localdate()
@@ -363,7 +359,7 @@ def submit_application(*, application: Application, actor: Any, today: date | No
 def withdraw_application(*, application: Application, actor: Any) -> Application:
     """The commune withdraws its application before a decision."""
     application = _locked(application)
-    _require(policies.can_submit_application(actor, application))
+    require(policies.can_submit_application(actor, application))
     _move(application, ApplicationStatus.WITHDRAWN, actor=actor)
     return application
 
@@ -372,7 +368,7 @@ def withdraw_application(*, application: Application, actor: Any) -> Application
 def request_changes(*, application: Application, actor: Any, message: str) -> Application:
     """The review returns the application to the commune with a message."""
     application = _locked(application)
-    _require(policies.can_review(actor))
+    require(policies.can_review(actor))
     if not message.strip():
         raise DomainError(_("Tell the commune what to change."))
     application.review_message = message.strip()
@@ -391,7 +387,7 @@ def request_changes(*, application: Application, actor: Any, message: str) -> Ap
 @transaction.atomic
 def add_review_note(*, application: Application, actor: Any, kind: str, text: str) -> ReviewNote:
     """Record a Prüfvermerk with the automatic checks as they stand now."""
-    _require(policies.can_review(actor))
+    require(policies.can_review(actor))
     if not text.strip():
         raise DomainError(_("The review note is empty."))
     checks = [{"code": r.code, "passed": r.passed, "reason": r.reason} for r in run_checks(application)]
@@ -413,7 +409,7 @@ def prepare_decision(
 ) -> GrantDecision:
     """Prepare a decision (first pair of eyes). Partial approval reduces measures, with a reason."""
     application = _locked(application)
-    _require(policies.can_review(actor))
+    require(policies.can_review(actor))
     measures = list(application.measures.all())
     if kind == DecisionKind.REJECTION:
         if not reason.strip():
@@ -474,7 +470,7 @@ NUMBER_PREFIX = {
 def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
     """Release a prepared decision (second pair of eyes): it is numbered and becomes the Bescheid."""
     decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
-    _require(policies.can_release_decision(actor, decision))
+    require(policies.can_release_decision(actor, decision))
     if decision.released_at is not None or decision.is_withdrawn:
         raise DomainError(_("This decision is no longer pending."))
     application = _locked(decision.application)
@@ -507,7 +503,7 @@ def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
 def send_back_decision(*, decision: GrantDecision, actor: Any, reason: str) -> GrantDecision:
     """The second person does not release the prepared decision; the application returns to review."""
     decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
-    _require(policies.can_release_decision(actor, decision))
+    require(policies.can_release_decision(actor, decision))
     if decision.released_at is not None or decision.is_withdrawn:
         raise DomainError(_("This decision is no longer pending."))
     decision.is_withdrawn = True
@@ -536,7 +532,7 @@ def request_amendment(
 ) -> AmendmentRequest:
     """The commune asks to change its grant after the Bescheid (Änderungsantrag)."""
     application = _locked(application)
-    _require(policies.can_submit_application(actor, application))
+    require(policies.can_submit_application(actor, application))
     if application.status not in GRANTED:
         raise DomainError(_("Only a granted application can be amended."))
     if not reason.strip():
@@ -562,7 +558,7 @@ def request_amendment(
 def decide_amendment(*, application: Application, actor: Any, approve: bool, reason: str = "") -> GrantDecision | None:
     """The review prepares an Änderungsbescheid (released by a second person) or refuses the request."""
     application = _locked(application)
-    _require(policies.can_review(actor))
+    require(policies.can_review(actor))
     amendment = application.amendments.filter(outcome="").order_by("-filed_at").first()
     if application.status != ApplicationStatus.AMENDMENT_REQUESTED or amendment is None:
         raise DomainError(_("There is no open amendment request."))

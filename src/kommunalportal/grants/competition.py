@@ -9,7 +9,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from kommunalportal.core.audit import record_event
-from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.errors import DomainError
+from kommunalportal.core.policies import require
 from kommunalportal.organisations.models import Organisation
 
 from . import applications as svc
@@ -26,11 +27,6 @@ from .models import (
 )
 from .rules import RankedApplication, fund_down_the_ranking, rank, weighted_score
 from .workflow import ApplicationStatus
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 @transaction.atomic
@@ -61,7 +57,7 @@ def add_partner(
 @transaction.atomic
 def set_criteria(*, call: Call, actor: Any, criteria: list[tuple[str, Decimal]]) -> list[JuryCriterion]:
     """Fix the jury's criteria with their weights, before the first score is given."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     if call.shape != CallShape.COMPETITIVE:
         raise DomainError(_("Only competitive calls have a jury."))
     if JuryScore.objects.filter(criterion__call=call).exists():
@@ -83,7 +79,7 @@ def set_criteria(*, call: Call, actor: Any, criteria: list[tuple[str, Decimal]])
 @transaction.atomic
 def score_application(*, application: Application, juror: Any, scores: dict[int, int]) -> None:
     """A juror scores a submitted application on every criterion (0 to 10); scoring again replaces it."""
-    _require(policies.can_score(juror))
+    require(policies.can_score(juror))
     application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     if application.status != ApplicationStatus.SUBMITTED:
         raise DomainError(_("Only submitted applications are scored."))

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunalportal.core.audit import record_event, snapshot
-from kommunalportal.core.errors import DomainError, PermissionDenied
+from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import format_amount, to_cents
+from kommunalportal.core.policies import require
 from kommunalportal.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
 
 from . import policies
@@ -29,11 +30,6 @@ CALL_FIELDS = (
     "district_share_rate",
 )  # fmt: skip
 DISTRICT_POT, MUNICIPAL_POT = "district", "municipality"
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _check_money(amount: Decimal, what: str) -> None:
@@ -58,7 +54,7 @@ def create_programme(
     description: str = "",
 ) -> Programme:
     """Set up a programme with its budget for each year of its period."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     if starts_on > ends_on:
         raise DomainError(_("The programme must end after it starts."))
     if Programme.objects.filter(code=code).exists():
@@ -87,7 +83,7 @@ def committed_in_year(year: ProgrammeYear, *, excluding: Call | None = None) -> 
 @transaction.atomic
 def set_year_budget(*, programme: Programme, year: int, budget_amount: Decimal, actor: Any) -> ProgrammeYear:
     """Fix (or change) the budget of one year; it cannot fall below what its calls already hold."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     _check_money(budget_amount, _("The budget"))
     if not programme.starts_on.year <= year <= programme.ends_on.year:
         raise DomainError(_("Budget years must lie within the programme's period."))
@@ -164,7 +160,7 @@ def _validate_call(settings: CallSettings) -> None:
 @transaction.atomic
 def create_call(*, programme: Programme, year: int, settings: CallSettings, actor: Any) -> Call:
     """Open a new call (as a draft) within what its budget year has left."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     _validate_call(settings)
     budget_year = ProgrammeYear.objects.select_for_update().filter(programme=programme, year=year).first()
     if budget_year is None:
@@ -194,7 +190,7 @@ class CapacityImportError(DomainError):
 @transaction.atomic
 def import_financial_capacity(*, call: Call, text: str, actor: Any) -> int:
     """Replace the call's financial-capacity figures from a CSV with the columns `key` and `figure`."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     if call.envelopes_published_at:
         raise DomainError(_("The envelopes are published; the figures can no longer change."))
     reader = csv.DictReader(text.splitlines())
@@ -276,7 +272,7 @@ def compute_envelopes(call: Call) -> list[EnvelopeDraft]:
 @transaction.atomic
 def publish_envelopes(*, call: Call, actor: Any) -> int:
     """Fix every commune's envelope as computed now; from then on each commune sees its own."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.envelopes_published_at:
         raise DomainError(_("The envelopes of this call are already published."))
@@ -297,7 +293,7 @@ def publish_envelopes(*, call: Call, actor: Any) -> int:
 @transaction.atomic
 def publish_call(*, call: Call, actor: Any) -> Call:
     """Open the call for applications (a formula call only once its envelopes are published)."""
-    _require(policies.can_manage_programmes(actor))
+    require(policies.can_manage_programmes(actor))
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.DRAFT:
         raise DomainError(_("Only a draft call can be published."))
