@@ -15,7 +15,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kommunalportal.accounts.roles import Role
@@ -38,7 +37,6 @@ from .models import (
     Attachment,
     Call,
     CallShape,
-    CallStatus,
     DecisionKind,
     Envelope,
     GrantDecision,
@@ -100,16 +98,9 @@ def start_application(
     require(policies.can_draft_application(actor, organisation))
     today = today or timezone.localdate()
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.PUBLISHED:
-        raise DomainError(_("The call is not open for applications."))
-    if not call.opens_on <= today <= call.deadline_on:
-        raise DomainError(
-            _("Applications are accepted from %(opens)s to %(deadline)s.")
-            % {
-                "opens": date_format(call.opens_on, "SHORT_DATE_FORMAT"),
-                "deadline": date_format(call.deadline_on, "SHORT_DATE_FORMAT"),
-            }
-        )
+    accepts = policies.call_accepts_applications(call, today)
+    if not accepts:
+        raise DomainError(accepts.reason)
     if organisation.kind not in call.eligible_kinds:
         raise DomainError(_("This kind of commune cannot apply in this call."))
     if call.shape == CallShape.FORMULA:

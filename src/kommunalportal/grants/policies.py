@@ -1,12 +1,16 @@
 """Who may do what in the grants domain."""
 
+from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kommunalportal.accounts.policies import has_role, is_ministry_user
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.policies import Decision
+
+from .models import CallStatus
 
 
 def can_manage_programmes(user: Any) -> Decision:
@@ -63,3 +67,18 @@ def can_score(user: Any) -> Decision:
     if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
         return Decision.allow()
     return Decision.deny(_("Only members of the jury score applications."))
+
+
+def call_accepts_applications(call: Any, today: date) -> Decision:
+    """A call takes new applications while it is published and between its opening and its deadline."""
+    if call.status != CallStatus.PUBLISHED:
+        return Decision.deny(_("The call is not open for applications."))
+    if not call.opens_on <= today <= call.deadline_on:
+        return Decision.deny(
+            _("Applications are accepted from %(opens)s to %(deadline)s.")
+            % {
+                "opens": date_format(call.opens_on, "SHORT_DATE_FORMAT"),
+                "deadline": date_format(call.deadline_on, "SHORT_DATE_FORMAT"),
+            }
+        )
+    return Decision.allow()

@@ -77,8 +77,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     for envelope in envelopes:
         envelope.can_start = (  # type: ignore[attr-defined]  # shown next to the envelope
             envelope.organisation_id in drafting
-            and envelope.call.status == CallStatus.PUBLISHED
-            and envelope.call.opens_on <= today <= envelope.call.deadline_on
+            and bool(policies.call_accepts_applications(envelope.call, today))
             and (envelope.call_id, envelope.organisation_id) not in live
         )
     return render(request, "grants/overview_commune.html", {"envelopes": envelopes, "applications": applications})
