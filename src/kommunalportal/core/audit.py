@@ -100,7 +100,8 @@ def record_event(
         object_repr = object_repr or str(obj)[:300]
     user = actor if getattr(actor, "pk", None) is not None else None
     label = (user.get_username() if user is not None else str(actor or "system"))[:200]
-    with transaction.atomic():
+    # Inside the caller's transaction without a savepoint of its own: if the append fails, so does the change.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
