@@ -267,6 +267,17 @@ def application_attachment_download(request: HttpRequest, public_id: str, attach
 
 
 @login_required
+def application_receipt(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    """The receipt of a submitted version; the first request issues it, every later one gets the same file."""
+    version = _one(_application_or_404(request.user, public_id).versions, number=number)
+    try:
+        receipt = svc.receipt_of(version=version, actor=request.user)
+    except DomainError as error:
+        raise HttpForbidden(error.message) from error
+    return redirect("documents:download", public_id=receipt.public_id)
+
+
+@login_required
 @require_POST
 def application_submit(request: HttpRequest, public_id: str) -> HttpResponse:
     return _act(

@@ -24,6 +24,7 @@ from kommunalportal.core.money import split_largest_remainder
 from kommunalportal.core.policies import require
 from kommunalportal.core.references import next_reference
 from kommunalportal.core.workflow import move_to
+from kommunalportal.documents.models import Document
 from kommunalportal.notifications.services import notify_organisation
 from kommunalportal.organisations.models import Organisation
 
@@ -341,9 +342,21 @@ def submit_application(*, application: Application, actor: Any, today: date | No
         application=application, number=application.version, content=content, content_sha256=digest,
         submitted_by=actor, submitted_at=application.submitted_at,
     )  # fmt: skip
-    version.receipt = issue_receipt(version=version, actor=actor)
-    version.save(update_fields=["receipt"])
+    # The receipt is rendered from this frozen version when it is first asked for (see `receipt_of`).
     return version
+
+
+@transaction.atomic
+def receipt_of(*, version: ApplicationVersion, actor: Any) -> Document:
+    """The Eingangsbestätigung of a submitted version: issued once, on its first download, then kept as issued."""
+    version = ApplicationVersion.objects.select_for_update().select_related("application__organisation").get(
+        pk=version.pk
+    )
+    require(policies.can_view_application(actor, version.application))
+    if version.receipt is None:
+        version.receipt = issue_receipt(version=version, actor=actor)
+        version.save(update_fields=["receipt"])
+    return version.receipt
 
 
 @transaction.atomic

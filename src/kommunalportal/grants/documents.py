@@ -1,5 +1,6 @@
 """The grant's documents: the receipt of a submission and the Bescheid, rendered by the documents app."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +23,14 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _header(application: Application, reference: str) -> dict[str, Any]:
+def _header(application: Application, reference: str, dated: datetime | None) -> dict[str, Any]:
+    """The letterhead; a document is dated by the act it records (submission, release), not by its rendering."""
     organisation = application.organisation
     return {
         "authority": settings.AUTHORITY_NAME,
         "authority_address": settings.AUTHORITY_ADDRESS,
         "reference": reference,
-        "date": date_format(timezone.localdate(), "d.m.Y"),
+        "date": date_format(timezone.localtime(dated).date() if dated else timezone.localdate(), "d.m.Y"),
         "recipient": {
             "name": organisation.name,
             "postcode": organisation.postcode,
@@ -42,21 +44,31 @@ def _header(application: Application, reference: str) -> dict[str, Any]:
     }
 
 
-def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
+def receipt_data(version: ApplicationVersion) -> dict[str, Any]:
+    """The receipt prints the frozen version only, so it reads the same whenever it is rendered."""
+    content = version.content
     application = version.application
-    data = {
-        **_header(application, application.reference),
+    requested, own_share, third_party = (
+        Decimal(content[k]) for k in ("requested_amount", "own_share_amount", "third_party_amount")
+    )
+    return {
+        **_header(application, content["reference"], version.submitted_at),
+        "title_of_application": content["title"],
         "version": version.number,
         "submitted_at": date_format(timezone.localtime(version.submitted_at), "d.m.Y H:i"),
         "submitted_by": _person(version.submitted_by),
-        "requested_amount": _amount(application.requested_amount),
-        "own_share_amount": _amount(application.own_share_amount),
-        "third_party_amount": _amount(application.third_party_amount),
-        "total_costs": _amount(application.total_costs_amount),
+        "requested_amount": _amount(requested),
+        "own_share_amount": _amount(own_share),
+        "third_party_amount": _amount(third_party),
+        "total_costs": _amount(requested + own_share + third_party),
         "content_sha256": version.content_sha256,
     }
+
+
+def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
+    application = version.application
     return issue_document(
-        kind=DocumentKind.RECEIPT, template="receipt", data=data, organisation=application.organisation,
+        kind=DocumentKind.RECEIPT, template="receipt", data=receipt_data(version), organisation=application.organisation,
         title=f"Eingangsbestätigung {application.reference} Fassung {version.number}", actor=actor,
     )  # fmt: skip
 
@@ -77,7 +89,7 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
     call = application.call
     measures = list(application.measures.select_related("category"))
     return {
-        **_header(application, application.reference),
+        **_header(application, application.reference, decision.released_at),
         "title": decision_title(decision),
         "number": decision.number,
         "kind": decision.kind,

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kommunalportal.accounts.policies import has_role, is_ministry_user
-from kommunalportal.accounts.roles import Role
+from kommunalportal.accounts.roles import COMMUNE_ROLES, Role
 from kommunalportal.core.policies import Decision
 
 from .models import CallStatus
@@ -33,6 +33,13 @@ def can_draft_application(user: Any, organisation: Any) -> Decision:
     if _holds(user, {Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY}, organisation):
         return Decision.allow()
     return Decision.deny(_("Only the commune's applicants and authorised signatories prepare its applications."))
+
+
+def can_view_application(user: Any, application: Any) -> Decision:
+    """Ministry staff and the people of the applying commune (the same rule as `applications_visible_to`)."""
+    if is_ministry_user(user) or _holds(user, set(COMMUNE_ROLES), application.organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only the commune and the ministry see this application."))
 
 
 def can_submit_application(user: Any, application: Any) -> Decision:

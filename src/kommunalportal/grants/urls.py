@@ -38,6 +38,11 @@ urlpatterns = [
         av.application_attachment_remove,
         name="application_attachment_remove",
     ),
+    path(
+        "antraege/<uuid:public_id>/fassungen/<int:number>/eingangsbestaetigung/",
+        av.application_receipt,
+        name="application_receipt",
+    ),
     path("antraege/<uuid:public_id>/einreichen/", av.application_submit, name="application_submit"),
     path("antraege/<uuid:public_id>/zurueckziehen/", av.application_withdraw, name="application_withdraw"),
     path("antraege/<uuid:public_id>/nachforderung/", av.application_request_changes, name="application_changes"),

@@ -4,6 +4,7 @@ import re
 import pypdf
 import pytest
 
+from kommunalportal.core.errors import PermissionDenied
 from kommunalportal.documents.models import Document, DocumentKind
 from kommunalportal.grants import applications as svc
 from kommunalportal.grants.models import DecisionKind
@@ -18,12 +19,33 @@ def pdf_text(document: Document) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "-"))
 
 
-def test_submission_issues_a_receipt_with_the_hash_of_the_version(submitted):
+def test_the_receipt_is_issued_on_first_download_from_the_frozen_version(submitted, client, municipal_applicant):
     version = submitted.versions.get()
+    assert version.receipt is None  # nothing is rendered at submission
+    # Later edits of the live application do not reach the receipt: it prints what was submitted.
+    type(submitted).objects.filter(pk=submitted.pk).update(title="Später geändert")
+    url = f"/foerderung/antraege/{submitted.public_id}/fassungen/{version.number}/eingangsbestaetigung/"
+    client.force_login(municipal_applicant)
+    first = client.get(url)
+    version.refresh_from_db()
     assert version.receipt.kind == DocumentKind.RECEIPT
+    assert first["Location"] == f"/dokumente/{version.receipt.public_id}/"
+    assert client.get(url)["Location"] == first["Location"]  # issued once, then the same file
+    assert Document.objects.filter(kind=DocumentKind.RECEIPT).count() == 1
     text = pdf_text(version.receipt)
-    assert "Eingangsbestätigung" in text and submitted.reference in text
+    assert "Eingangsbestätigung" in text and submitted.reference in text and "Später geändert" not in text
     assert version.content_sha256 in text.replace(" ", "")
+    assert f"Datum: {version.submitted_at:%d.%m.%Y}" in text
+
+
+def test_the_receipt_is_the_communes_own(submitted, client, other_commune_applicant, citizen):
+    url = f"/foerderung/antraege/{submitted.public_id}/fassungen/1/eingangsbestaetigung/"
+    for outsider in (other_commune_applicant, citizen):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    assert submitted.versions.get().receipt is None
+    with pytest.raises(PermissionDenied):
+        svc.receipt_of(version=submitted.versions.get(), actor=other_commune_applicant)
 
 
 def test_the_bescheid_carries_the_legal_minimum(submitted, reviewer, programme_manager):
@@ -51,8 +73,8 @@ def test_a_rejection_is_an_ablehnungsbescheid_with_its_reason(submitted, reviewe
     assert "Rechtsbehelfsbelehrung" in text
 
 
-def test_documents_are_immutable(submitted):
-    receipt = submitted.versions.get().receipt
+def test_documents_are_immutable(submitted, municipal_applicant):
+    receipt = svc.receipt_of(version=submitted.versions.get(), actor=municipal_applicant)
     with pytest.raises(ValueError, match="immutable"):
         receipt.save()
     with pytest.raises(ValueError, match="immutable"):
