@@ -5,7 +5,9 @@ Every service that changes state calls `record_event` inside its transaction, af
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -82,6 +84,10 @@ def _hash_of(event: AuditEvent) -> str:
     )
 
 
+# The events of a bulk action waiting to be appended together (see `batched`); None outside one.
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
+
+
 def record_event(
     *,
     actor: Any,
@@ -100,29 +106,76 @@ def record_event(
         object_repr = object_repr or str(obj)[:300]
     user = actor if getattr(actor, "pk", None) is not None else None
     label = (user.get_username() if user is not None else str(actor or "system"))[:200]
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=_json_safe(dict(before)) if before is not None else None,
+        after=_json_safe(dict(after)) if after is not None else None,
+        request_id=current_request_id.get(),
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(event)
+        return event
     # Inside the caller's transaction without a savepoint of its own: if the append fails, so does the change.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
-        event = AuditEvent(
-            sequence=(last.sequence + 1) if last else 1,
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_label=label,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            before=_json_safe(dict(before)) if before is not None else None,
-            after=_json_safe(dict(after)) if after is not None else None,
-            request_id=current_request_id.get(),
-            previous_hash=last.hash if last else GENESIS_HASH,
-        )
-        event.hash = _hash_of(event)
-        event.save()
+        _append([event])
     return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events onto the head and insert them; the caller holds a transaction."""
+    if not events:
+        return
+    if connection.vendor == "postgresql":  # writers of the chain queue here until their transaction ends
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, previous_hash = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
+    for event in events:
+        sequence += 1
+        event.sequence, event.previous_hash = sequence, previous_hash
+        event.hash = previous_hash = _hash_of(event)
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Append the events of a bulk action together when it ends, instead of one by one.
+
+    Use it inside the bulk action's transaction and wrap each item that may be refused in `batch_item()`,
+    so that the events of an item whose savepoint was rolled back are dropped with it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.batched() needs the transaction of the bulk action around it")
+    pending: list[AuditEvent] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _append(pending)
+
+
+@contextmanager
+def batch_item() -> Iterator[None]:
+    """One item of a batched bulk action: if it fails, its events go with its rolled-back savepoint."""
+    pending = _pending.get()
+    mark = len(pending) if pending is not None else 0
+    try:
+        yield
+    except BaseException:
+        if pending is not None:
+            del pending[mark:]
+        raise
 
 
 @dataclass(frozen=True)

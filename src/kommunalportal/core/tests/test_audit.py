@@ -141,3 +141,43 @@ def test_concurrent_writers_keep_one_unbroken_chain(requires_postgres):
     assert AuditEvent.objects.count() == start + 32
     report = verify_chain()
     assert report.is_intact, report.problems
+
+
+def test_a_batch_appends_its_events_together_and_drops_those_of_a_failed_item(django_user_model):
+    from django.db import transaction
+
+    from kommunalportal.core.audit import batch_item, batched
+
+    first = record_event(actor="test", action="test.before", object_type="t")
+    with transaction.atomic(), batched():
+        for n in range(4):
+            try:
+                with batch_item(), transaction.atomic():
+                    record_event(actor="test", action="test.item", object_type="t", object_id=str(n))
+                    if n == 2:
+                        raise ValueError("refused")
+            except ValueError:
+                pass
+        assert AuditEvent.objects.filter(sequence__gt=first.sequence).count() == 0  # appended when the batch ends
+    events = AuditEvent.objects.filter(sequence__gte=first.sequence).order_by("sequence")
+    assert list(events.values_list("action", "object_id")) == [
+        ("test.before", ""), ("test.item", "0"), ("test.item", "1"), ("test.item", "3"),
+    ]  # fmt: skip
+    assert verify_chain().is_intact
+
+
+def test_a_failed_batch_appends_nothing():
+    from django.db import transaction
+
+    from kommunalportal.core.audit import batched
+
+    count = AuditEvent.objects.count()
+
+    def failing_bulk_action():
+        with transaction.atomic(), batched():
+            record_event(actor="test", action="test.lost", object_type="t")
+            raise ValueError("the bulk action failed")
+
+    with pytest.raises(ValueError, match="bulk action failed"):
+        failing_bulk_action()
+    assert AuditEvent.objects.count() == count
