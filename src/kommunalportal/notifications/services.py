@@ -1,6 +1,8 @@
 """Telling people: in-portal inbox and e-mail (sent after the transaction commits)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,27 +24,63 @@ def _send_mails(mails: list[tuple[str, str, str, list[str]]]) -> None:
         send_mass_mail(mails, fail_silently=False)
 
 
+@dataclass(frozen=True)
+class Notice:
+    organisation: Organisation
+    subject: str
+    body: str
+    link: str
+
+
 @transaction.atomic
 def notify_organisation(
     *, organisation: Organisation, roles: Iterable[str], subject: str, body: str, link: str, actor: Any
 ) -> list[Message]:
     """Put a message into the inbox of everyone holding one of the roles in the commune, and mail them."""
-    recipients = list(
-        User.objects.filter(
-            pk__in=Membership.objects.filter(
-                organisation=organisation, role__in=list(roles), ended_at__isnull=True
-            ).values("user_id"),
-            is_active=True,
-        ).order_by("pk")
-    )
+    return notify_organisations(notices=[Notice(organisation, subject, body, link)], roles=roles, actor=actor)
+
+
+@transaction.atomic(savepoint=False)
+def notify_organisations(*, notices: list[Notice], roles: Iterable[str], actor: Any) -> list[Message]:
+    """`notify_organisation` for many communes at once (a bulk action): one read of the recipients, one write."""
+    organisations = {notice.organisation.pk for notice in notices}
+    recipients: dict[int, list[User]] = defaultdict(list)
+    for membership in (
+        Membership.objects.filter(
+            organisation_id__in=organisations, role__in=list(roles), ended_at__isnull=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user_id")
+    ):
+        people = recipients[membership.organisation_id]
+        if membership.user not in people:
+            people.append(membership.user)
     messages = Message.objects.bulk_create(
-        Message(recipient=user, organisation=organisation, subject=subject, body=body, link=link) for user in recipients
+        [
+            Message(
+                recipient=user,
+                organisation=notice.organisation,
+                subject=notice.subject,
+                body=notice.body,
+                link=notice.link,
+            )
+            for notice in notices
+            for user in recipients[notice.organisation.pk]
+        ],
+        batch_size=500,
     )
-    record_event(
-        actor=actor, action="notifications.organisation.notified", obj=organisation,
-        after={"subject": subject, "recipients": [u.username for u in recipients]},
-    )  # fmt: skip
-    mails = [(subject, f"{body}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in recipients if u.email]
+    mails = []
+    for notice in notices:
+        people = recipients[notice.organisation.pk]
+        record_event(
+            actor=actor, action="notifications.organisation.notified", obj=notice.organisation,
+            after={"subject": notice.subject, "recipients": [u.username for u in people]},
+        )  # fmt: skip
+        mails += [
+            (notice.subject, f"{notice.body}\n\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
+            for u in people
+            if u.email
+        ]
     transaction.on_commit(partial(_send_mails, mails))
     return messages
 
