@@ -19,7 +19,16 @@ def issue_document(
     *, kind: DocumentKind, template: str, data: dict[str, Any], organisation: Organisation, title: str, actor: Any
 ) -> Document:
     """Render a PDF and keep it unchanged; the SHA-256 proves later that it is the one issued."""
-    content = render_pdf(template, data)
+    return store_document(
+        kind=kind, content=render_pdf(template, data), organisation=organisation, title=title, actor=actor
+    )
+
+
+@transaction.atomic(savepoint=False)
+def store_document(
+    *, kind: DocumentKind, content: bytes, organisation: Organisation, title: str, actor: Any
+) -> Document:
+    """Keep a rendered PDF unchanged with its SHA-256 (for bulk actions that render while the database works)."""
     document = Document(
         kind=kind,
         title=title,

@@ -3,7 +3,9 @@
 import dataclasses
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -13,26 +15,30 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunalportal.accounts.roles import Role
+from kommunalportal.core import audit
 from kommunalportal.core.audit import record_event, snapshot
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import split_largest_remainder
 from kommunalportal.core.policies import require
-from kommunalportal.core.references import next_reference
-from kommunalportal.core.workflow import move_to
+from kommunalportal.core.references import next_reference, next_references
+from kommunalportal.core.workflow import move_many, move_to, refusal
 from kommunalportal.documents.models import Document
-from kommunalportal.notifications.services import notify_organisation
+from kommunalportal.documents.pdf import render_pdf
+from kommunalportal.notifications.services import Notice, notify_organisation, notify_organisations
 from kommunalportal.organisations.models import Organisation
 
 from . import policies
-from .documents import issue_decision, issue_receipt
+from .documents import decision_data, issue_receipt, store_decision
 from .models import (
     AmendmentRequest,
     Application,
+    ApplicationPartner,
     ApplicationStatusChange,
     ApplicationVersion,
     Attachment,
@@ -57,8 +63,10 @@ SUBMISSION_CHECKS = frozenset(
 LIVE_STATUSES = frozenset(set(ApplicationStatus) - {ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED})
 
 
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
+def _locked(application: Application, *, with_call: bool = False) -> Application:
+    """The application, row-locked and read afresh; with its call and programme when the act checks rules."""
+    related = ("organisation", "call__programme", "call__year") if with_call else ("organisation",)
+    return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
 
 
 def _tell_commune(application: Application, *, actor: Any, subject: str, body: str) -> None:
@@ -76,13 +84,17 @@ def _noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
+def _label(status: str) -> str:
+    return str(ApplicationStatus(status).label)
+
+
 def _move(application: Application, target: str, *, actor: Any, note: str = "", extra: tuple[str, ...] = ()) -> None:
     move_to(
         application,
         target,
         transitions=ALLOWED_TRANSITIONS,
         actor=actor,
-        labels=lambda status: str(ApplicationStatus(status).label),
+        labels=_label,
         record_history=lambda old, new: ApplicationStatusChange.objects.create(
             application=application, from_status=old, to_status=new, actor=actor, note=note
         ),
@@ -98,7 +110,7 @@ def start_application(
     """Open a draft application of a commune in a published call (one per commune in a formula call)."""
     require(policies.can_draft_application(actor, organisation))
     today = today or timezone.localdate()
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("programme", "year").get(pk=call.pk)
     accepts = policies.call_accepts_applications(call, today)
     if not accepts:
         raise DomainError(accepts.reason)
@@ -252,45 +264,85 @@ def remove_attachment(*, attachment: Attachment, actor: Any) -> None:
     attachment.delete()
 
 
-def application_facts(application: Application, *, on: date | None = None) -> ApplicationFacts:
-    call = application.call
-    envelope = None
-    if call.shape == CallShape.FORMULA:
-        found = Envelope.objects.filter(call=call, organisation=application.organisation).first()
-        envelope = found.amount if found else Decimal(0)
-    others = Measure.objects.filter(
-        application__organisation=application.organisation,
-        application__call__programme=call.programme,
+def application_facts(
+    application: Application, *, on: date | None = None, measures: list[Measure] | None = None
+) -> ApplicationFacts:
+    known = None if measures is None else {application.pk: measures}
+    return facts_of_many([application], on=on, measures=known)[application.pk]
+
+
+def facts_of_many(
+    applications: list[Application], *, on: date | None = None, measures: dict[int, list[Measure]] | None = None
+) -> dict[int, ApplicationFacts]:
+    """What the checks need to know, for any number of applications in four queries (calls loaded with them)."""
+    if measures is None:
+        measures = defaultdict(list)
+        for measure in Measure.objects.filter(application__in=applications).select_related("category"):
+            measures[measure.application_id].append(measure)
+    calls = {a.call_id: a.call for a in applications}
+    organisations = {a.organisation_id for a in applications}
+    formula = [pk for pk, call in calls.items() if call.shape == CallShape.FORMULA]
+    envelopes = {
+        (call, organisation): amount
+        for call, organisation, amount in Envelope.objects.filter(
+            call_id__in=formula, organisation_id__in=organisations
+        ).values_list("call_id", "organisation_id", "amount")
+    }
+    categories: dict[int, set[str]] = defaultdict(set)
+    for call_id, code in Call.categories.through.objects.filter(call_id__in=calls).values_list(
+        "call_id", "measurecategory__code"
+    ):
+        categories[call_id].add(code)
+    # The same measure must not be funded twice: the commune's measures in other live applications of the programme.
+    elsewhere: dict[tuple[int, int], list[tuple[int, str, str]]] = defaultdict(list)
+    for owner, organisation, programme, code, title in Measure.objects.filter(
+        application__organisation_id__in=organisations,
+        application__call__programme_id__in={call.programme_id for call in calls.values()},
         application__status__in=LIVE_STATUSES,
-    ).exclude(application=application)
-    return ApplicationFacts(
-        applicant_kind=application.organisation.kind,
-        eligible_kinds=frozenset(call.eligible_kinds),
-        eligible_categories=frozenset(call.categories.values_list("code", flat=True)),
-        measures=tuple(
-            MeasureFacts(m.category.code, m.title, m.planned_costs_amount, m.starts_on, m.ends_on)
-            for m in application.measures.select_related("category")
-        ),
-        requested=application.requested_amount,
-        own_share=application.own_share_amount,
-        third_party=application.third_party_amount,
-        envelope=envelope,
-        financing_type=call.financing_type,
-        funding_rate=call.funding_rate,
-        min_own_share_rate=call.min_own_share_rate,
-        min_grant=call.min_grant_amount,
-        max_grant=call.max_grant_amount,
-        max_duration_months=call.max_duration_months,
-        deadline_on=call.deadline_on,
-        submitted_on=on or (application.submitted_at.date() if application.submitted_at else timezone.localdate()),
-        has_title=bool(application.title.strip()),
-        has_not_begun=application.has_not_begun,
-        funded_elsewhere=frozenset((c, t.strip().lower()) for c, t in others.values_list("category__code", "title")),
-    )
+    ).values_list(
+        "application_id", "application__organisation_id", "application__call__programme_id", "category__code", "title"
+    ):
+        elsewhere[(organisation, programme)].append((owner, code, title.strip().lower()))
+    facts = {}
+    for application in applications:
+        call = application.call
+        facts[application.pk] = ApplicationFacts(
+            applicant_kind=application.organisation.kind,
+            eligible_kinds=frozenset(call.eligible_kinds),
+            eligible_categories=frozenset(categories[call.pk]),
+            measures=tuple(
+                MeasureFacts(m.category.code, m.title, m.planned_costs_amount, m.starts_on, m.ends_on)
+                for m in measures.get(application.pk, [])
+            ),
+            requested=application.requested_amount,
+            own_share=application.own_share_amount,
+            third_party=application.third_party_amount,
+            envelope=envelopes.get((call.pk, application.organisation_id), Decimal(0))
+            if call.shape == CallShape.FORMULA
+            else None,
+            financing_type=call.financing_type,
+            funding_rate=call.funding_rate,
+            min_own_share_rate=call.min_own_share_rate,
+            min_grant=call.min_grant_amount,
+            max_grant=call.max_grant_amount,
+            max_duration_months=call.max_duration_months,
+            deadline_on=call.deadline_on,
+            submitted_on=on or (application.submitted_at.date() if application.submitted_at else timezone.localdate()),
+            has_title=bool(application.title.strip()),
+            has_not_begun=application.has_not_begun,
+            funded_elsewhere=frozenset(
+                (code, title)
+                for owner, code, title in elsewhere[(application.organisation_id, call.programme_id)]
+                if owner != application.pk
+            ),
+        )
+    return facts
 
 
-def run_checks(application: Application, *, on: date | None = None) -> list[CheckResult]:
-    return check_application(application_facts(application, on=on))
+def run_checks(
+    application: Application, *, on: date | None = None, measures: list[Measure] | None = None
+) -> list[CheckResult]:
+    return check_application(application_facts(application, on=on, measures=measures))
 
 
 def preview_checks(
@@ -307,14 +359,14 @@ def preview_checks(
     return check_application(facts)
 
 
-def _content(application: Application) -> dict[str, Any]:
-    measures = [
+def _content(application: Application, measures: list[Measure]) -> dict[str, Any]:
+    frozen = [
         {"category": m.category.code, "title": m.title, "description": m.description,
          "planned_costs_amount": m.planned_costs_amount, "starts_on": m.starts_on, "ends_on": m.ends_on}
-        for m in application.measures.select_related("category")
+        for m in measures
     ]  # fmt: skip
     attachments = [{"name": a.original_name, "sha256": a.sha256, "size": a.size} for a in application.attachments.all()]
-    content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": measures, "attachments": attachments,
+    content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": frozen, "attachments": attachments,
                "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
@@ -322,15 +374,17 @@ def _content(application: Application) -> dict[str, Any]:
 @transaction.atomic
 def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
     """Submit the application: it is frozen as a numbered version and goes to the review."""
-    application = _locked(application)
+    application = _locked(application, with_call=True)
     require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
     submitted_at = timezone.now() if today is None else _noon(today)
     today = today or timezone.localdate()
-    failed = [r for r in run_checks(application, on=today) if r.code in SUBMISSION_CHECKS and not r.passed]
+    measures = list(application.measures.select_related("category"))
+    checks = run_checks(application, on=today, measures=measures)
+    failed = [r for r in checks if r.code in SUBMISSION_CHECKS and not r.passed]
     if failed:
         raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
-    content = _content(application)
+    content = _content(application, measures)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     application.version += 1
     application.submitted_at = submitted_at
@@ -349,8 +403,8 @@ def submit_application(*, application: Application, actor: Any, today: date | No
 @transaction.atomic
 def receipt_of(*, version: ApplicationVersion, actor: Any) -> Document:
     """The Eingangsbestätigung of a submitted version: issued once, on its first download, then kept as issued."""
-    version = ApplicationVersion.objects.select_for_update().select_related("application__organisation").get(
-        pk=version.pk
+    version = (
+        ApplicationVersion.objects.select_for_update().select_related("application__organisation").get(pk=version.pk)
     )
     require(policies.can_view_application(actor, version.application))
     if version.receipt is None:
@@ -410,22 +464,21 @@ def prepare_decision(
     kind: DecisionKind,
     reason: str = "",
     approved_by_measure: dict[int, Decimal] | None = None,
+    on: date | None = None,
 ) -> GrantDecision:
     """Prepare a decision (first pair of eyes). Partial approval reduces measures, with a reason."""
-    application = _locked(application)
+    application = _locked(application, with_call=True)
     require(policies.can_review(actor))
-    measures = list(application.measures.all())
+    measures = list(application.measures.select_related("category"))
     if kind == DecisionKind.REJECTION:
         if not reason.strip():
             raise DomainError(_("A rejection needs a reason."))
         amounts = dict.fromkeys((m.pk for m in measures), Decimal(0))
         total = Decimal(0)
     elif kind == DecisionKind.APPROVAL:
-        failed = [r for r in run_checks(application) if not r.passed]
-        if failed:
-            raise DomainError(
-                _("Not every check is passed: %(checks)s") % {"checks": ", ".join(str(r.label) for r in failed)}
-            )
+        refused = _approval_refusal(application_facts(application, measures=measures))
+        if refused:
+            raise DomainError(refused)
         amounts = _split_request(application, measures)
         total = application.requested_amount
     else:
@@ -445,10 +498,18 @@ def prepare_decision(
         measure.save(update_fields=["approved_amount"])
     decision = GrantDecision.objects.create(
         application=application, kind=kind, approved_amount=total, reason=reason.strip(),
-        prepared_by=actor, prepared_at=timezone.now(),
+        prepared_by=actor, prepared_at=timezone.now() if on is None else _noon(on),
     )  # fmt: skip
     _move(application, ApplicationStatus.DECISION_PREPARED, actor=actor, note=str(DecisionKind(kind).label))
     return decision
+
+
+def _approval_refusal(facts: ApplicationFacts) -> str | None:
+    """An approval as requested needs every check passed."""
+    failed = [r for r in check_application(facts) if not r.passed]
+    if not failed:
+        return None
+    return _("Not every check is passed: %(checks)s") % {"checks": ", ".join(str(r.label) for r in failed)}
 
 
 def _split_request(application: Application, measures: list[Measure]) -> dict[int, Decimal]:
@@ -471,36 +532,118 @@ NUMBER_PREFIX = {
 
 
 @transaction.atomic
-def release_decision(*, decision: GrantDecision, actor: Any) -> GrantDecision:
+def release_decision(*, decision: GrantDecision, actor: Any, on: date | None = None) -> GrantDecision:
     """Release a prepared decision (second pair of eyes): it is numbered and becomes the Bescheid."""
-    decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
-    require(policies.can_release_decision(actor, decision))
-    if decision.released_at is not None or decision.is_withdrawn:
-        raise DomainError(_("This decision is no longer pending."))
-    application = _locked(decision.application)
-    prefix = NUMBER_PREFIX.get(DecisionKind(decision.kind), "ZB")
-    decision.number = next_reference(f"{prefix}-{application.call.year.year}")
-    decision.released_by = actor
-    decision.released_at = timezone.now()
-    decision.save(update_fields=["number", "released_by", "released_at"])
-    _move(application, RELEASED_STATUS[DecisionKind(decision.kind)], actor=actor, note=decision.number)
-    if decision.kind == DecisionKind.AMENDMENT:
-        measures = list(application.measures.all())
-        shares = split_largest_remainder(decision.approved_amount, {m.pk: m.planned_costs_amount for m in measures})
-        for measure in measures:
-            measure.approved_amount = shares[measure.pk]
-            measure.save(update_fields=["approved_amount"])
-        application.amendments.filter(outcome="").update(outcome=decision.number)
-    decision.document = issue_decision(decision=decision, actor=actor)
-    decision.save(update_fields=["document"])
-    _tell_commune(
-        application,
-        actor=actor,
-        subject=_("Your grant decision %(number)s has been issued") % {"number": decision.number},
-        body=_("The decision on application %(reference)s “%(title)s” is released; its document can be downloaded.")
-        % {"reference": application.reference, "title": application.title},
-    )
+    pending = _lock_decisions([decision.pk])
+    require(policies.can_release_decision(actor, pending[0]))
+    released, refused = _release_many(pending, actor=actor, on=on)
+    if refused:
+        raise DomainError(next(iter(refused.values())))
+    decision = released[0]
+    _keep_bescheide([(decision, render_pdf("decision", decision_data(decision)))], actor=actor)
     return decision
+
+
+def _lock_decisions(pks: list[int]) -> list[GrantDecision]:
+    """The decisions and their applications, row-locked, with all a release and its Bescheid read."""
+    decisions = list(
+        GrantDecision.objects.select_for_update(of=("self",)).select_related("prepared_by").filter(pk__in=pks)
+    )
+    applications = Application.objects.select_for_update(of=("self",)).select_related(
+        "organisation", "call__programme", "call__year"
+    ).prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.select_related("category").order_by("pk")),
+        Prefetch("partners", queryset=ApplicationPartner.objects.select_related("organisation")),
+    ).in_bulk({d.application_id for d in decisions})  # fmt: skip
+    for decision in decisions:
+        decision.application = applications[decision.application_id]
+    return sorted(decisions, key=lambda d: d.application.reference)
+
+
+def _release_refusal(decision: GrantDecision, actor: Any) -> str | None:
+    allowed = policies.can_release_decision(actor, decision)
+    if not allowed:
+        return str(allowed.reason)
+    if decision.released_at is not None or decision.is_withdrawn:
+        return _("This decision is no longer pending.")
+    target = RELEASED_STATUS[DecisionKind(decision.kind)]
+    return refusal(ALLOWED_TRANSITIONS, decision.application.status, target, _label)
+
+
+def _release_many(
+    decisions: list[GrantDecision], *, actor: Any, on: date | None
+) -> tuple[list[GrantDecision], dict[str, str]]:
+    """Everything of a release but the documents, for locked decisions, all at once: numbers, status, amounts of
+    amendments, the communes' messages. Refusals are found before anything is written."""
+    refused: dict[str, str] = {}
+    released = []
+    for decision in decisions:
+        reason = _release_refusal(decision, actor)
+        if reason:
+            refused[decision.application.reference] = reason
+        else:
+            released.append(decision)
+    # `on` lets the demo replay a past round; views never pass it.
+    released_at = timezone.now() if on is None else _noon(on)
+    by_prefix: dict[str, list[GrantDecision]] = defaultdict(list)
+    for decision in released:
+        prefix = NUMBER_PREFIX.get(DecisionKind(decision.kind), "ZB")
+        by_prefix[f"{prefix}-{decision.application.call.year.year}"].append(decision)
+    for prefix, group in by_prefix.items():
+        for decision, number in zip(group, next_references(prefix, len(group)), strict=True):
+            decision.number, decision.released_by, decision.released_at = number, actor, released_at
+    GrantDecision.objects.bulk_update(released, ["number", "released_by", "released_at"], batch_size=500)
+    notes = {d.application_id: str(d.number) for d in released}  # the status history names the Bescheid
+    for target in dict.fromkeys(RELEASED_STATUS[DecisionKind(d.kind)] for d in released):
+        moving = [d for d in released if RELEASED_STATUS[DecisionKind(d.kind)] == target]
+        move_many(
+            [d.application for d in moving], target, transitions=ALLOWED_TRANSITIONS, actor=actor, labels=_label,
+            note=lambda a: notes[a.pk],
+            record_history=lambda moved: ApplicationStatusChange.objects.bulk_create(
+                [ApplicationStatusChange(application=a, from_status=old, to_status=a.status, actor=actor,
+                                         note=notes[a.pk]) for a, old in moved], batch_size=500,
+            ),
+        )  # fmt: skip
+    for decision in released:
+        if decision.kind == DecisionKind.AMENDMENT:
+            _apply_amendment(decision)
+    notify_organisations(
+        notices=[
+            Notice(
+                organisation=d.application.organisation,
+                subject=_("Your grant decision %(number)s has been issued") % {"number": d.number},
+                body=_(
+                    "The decision on application %(reference)s “%(title)s” is released; its document can be downloaded."
+                )
+                % {"reference": d.application.reference, "title": d.application.title},
+                link=reverse("grants:application", kwargs={"public_id": d.application.public_id}),
+            )
+            for d in released
+        ],
+        roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY],
+        actor=actor,
+    )
+    return released, refused
+
+
+def _apply_amendment(decision: GrantDecision) -> None:
+    """An Änderungsbescheid spreads the new grant over the measures and closes the request."""
+    application = decision.application
+    measures = list(application.measures.all())
+    shares = split_largest_remainder(decision.approved_amount, {m.pk: m.planned_costs_amount for m in measures})
+    for measure in measures:
+        measure.approved_amount = shares[measure.pk]
+    Measure.objects.bulk_update(measures, ["approved_amount"])
+    application.amendments.filter(outcome="").update(outcome=decision.number)
+
+
+def _keep_bescheide(rendered: Iterable[tuple[GrantDecision, bytes]], *, actor: Any) -> None:
+    """Store the rendered Bescheide and link each to its decision."""
+    decisions = []
+    for decision, content in rendered:
+        decision.document = store_decision(decision=decision, content=content, actor=actor)
+        decisions.append(decision)
+    GrantDecision.objects.bulk_update(decisions, ["document"], batch_size=500)
 
 
 @transaction.atomic
@@ -535,7 +678,7 @@ def request_amendment(
     *, application: Application, actor: Any, requested_amount: Decimal, reason: str
 ) -> AmendmentRequest:
     """The commune asks to change its grant after the Bescheid (Änderungsantrag)."""
-    application = _locked(application)
+    application = _locked(application, with_call=True)
     require(policies.can_submit_application(actor, application))
     if application.status not in GRANTED:
         raise DomainError(_("Only a granted application can be amended."))
@@ -591,31 +734,85 @@ class BulkResult:
     skipped: dict[str, str]
 
 
-def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any) -> BulkResult:
-    """Prepare approvals as requested for every application that passes all checks; name the others."""
+def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any, on: date | None = None) -> BulkResult:
+    """Prepare approvals as requested for every application that passes all checks; name the others.
+
+    The rules are those of `prepare_decision`, applied to the whole selection at once: the applications are
+    locked and their facts read in a few queries, every refusal is found before anything is written, and
+    the approvals are written together in one transaction (the audit events in one append).
+    """
     result = BulkResult([], {})
-    # One commit for the whole action; each item runs in its own savepoint, so a refused one leaves the rest.
-    with transaction.atomic():
-        for application in applications:
-            try:
-                prepare_decision(application=application, actor=actor, kind=DecisionKind.APPROVAL)
-                result.done.append(application.reference)
-            except DomainError as error:
-                result.skipped[application.reference] = str(error.message)
+    selected = [a.pk for a in applications]
+    with transaction.atomic(), audit.batched():
+        locked = list(
+            Application.objects.select_for_update(of=("self",))
+            .select_related("organisation", "call__programme", "call__year")
+            .filter(pk__in=selected)
+            .order_by("reference")
+        )
+        allowed = policies.can_review(actor)
+        if not allowed:
+            result.skipped = {a.reference: str(allowed.reason) for a in locked}
+            return result
+        measures: dict[int, list[Measure]] = defaultdict(list)
+        for measure in Measure.objects.filter(application__in=locked).select_related("category").order_by("pk"):
+            measures[measure.application_id].append(measure)
+        facts = facts_of_many(locked, measures=measures)
+        approvable = []
+        for application in locked:
+            refused = refusal(ALLOWED_TRANSITIONS, application.status, ApplicationStatus.DECISION_PREPARED, _label)
+            refused = refused or _approval_refusal(facts[application.pk])
+            if refused:
+                result.skipped[application.reference] = refused
+            else:
+                approvable.append(application)
+        prepared_at = timezone.now() if on is None else _noon(on)
+        changed, decisions = [], []
+        for application in approvable:
+            amounts = _split_request(application, measures[application.pk])
+            for measure in measures[application.pk]:
+                measure.approved_amount = amounts[measure.pk]
+                changed.append(measure)
+            decisions.append(
+                GrantDecision(
+                    application=application,
+                    kind=DecisionKind.APPROVAL,
+                    approved_amount=application.requested_amount,
+                    prepared_by=actor,
+                    prepared_at=prepared_at,
+                )
+            )
+        Measure.objects.bulk_update(changed, ["approved_amount"], batch_size=500)
+        GrantDecision.objects.bulk_create(decisions, batch_size=500)
+        note = str(DecisionKind.APPROVAL.label)
+        move_many(
+            approvable, ApplicationStatus.DECISION_PREPARED, transitions=ALLOWED_TRANSITIONS, actor=actor,
+            labels=_label, note=note,
+            record_history=lambda moved: ApplicationStatusChange.objects.bulk_create(
+                [ApplicationStatusChange(application=a, from_status=old, to_status=a.status, actor=actor, note=note)
+                 for a, old in moved], batch_size=500,
+            ),
+        )  # fmt: skip
+        result.done = [a.reference for a in approvable]
     return result
 
 
-def release_decisions_in_bulk(*, decisions: Iterable[GrantDecision], actor: Any) -> BulkResult:
-    """Release every pending decision the actor did not prepare; name the others."""
-    result = BulkResult([], {})
-    with transaction.atomic():  # one commit, a savepoint per decision (see prepare_approvals_in_bulk)
-        for decision in decisions:
-            try:
-                release_decision(decision=decision, actor=actor)
-                result.done.append(decision.application.reference)
-            except DomainError as error:
-                result.skipped[decision.application.reference] = str(error.message)
-    return result
+def release_decisions_in_bulk(*, decisions: Iterable[GrantDecision], actor: Any, on: date | None = None) -> BulkResult:
+    """Release every pending decision the actor did not prepare; name the others.
+
+    All at once, as in `prepare_approvals_in_bulk`. The Bescheide are rendered on a second thread while
+    the main one reads the data of the next and stores those done (typst lets go of the interpreter while
+    it renders); all are stored before the transaction commits, so no decision is released without its
+    document.
+    """
+    selected = [d.pk for d in decisions]
+    renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bescheid")
+    with renderer, transaction.atomic(), audit.batched():
+        released, refused = _release_many(_lock_decisions(selected), actor=actor, on=on)
+        rendering = [(d, renderer.submit(render_pdf, "decision", decision_data(d))) for d in released]
+        # Each Bescheid is stored as soon as it is rendered, while the next ones render.
+        _keep_bescheide(((decision, content.result()) for decision, content in rendering), actor=actor)
+    return BulkResult([d.application.reference for d in released], refused)
 
 
 def is_decided(application: Application) -> bool:

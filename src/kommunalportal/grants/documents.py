@@ -10,7 +10,8 @@ from django.utils.formats import date_format
 
 from kommunalportal.core.money import format_amount
 from kommunalportal.documents.models import Document, DocumentKind
-from kommunalportal.documents.services import issue_document
+from kommunalportal.documents.pdf import render_pdf
+from kommunalportal.documents.services import issue_document, store_document
 
 from .models import Application, ApplicationVersion, DecisionKind, FinancingType, GrantDecision
 
@@ -68,7 +69,8 @@ def receipt_data(version: ApplicationVersion) -> dict[str, Any]:
 def issue_receipt(*, version: ApplicationVersion, actor: Any) -> Document:
     application = version.application
     return issue_document(
-        kind=DocumentKind.RECEIPT, template="receipt", data=receipt_data(version), organisation=application.organisation,
+        kind=DocumentKind.RECEIPT, template="receipt", data=receipt_data(version),
+        organisation=application.organisation,
         title=f"Eingangsbestätigung {application.reference} Fassung {version.number}", actor=actor,
     )  # fmt: skip
 
@@ -87,7 +89,7 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
     """What the Bescheid template prints (the same data for issuing and for the benchmark's baseline)."""
     application = decision.application
     call = application.call
-    measures = list(application.measures.select_related("category"))
+    measures = list(application.measures.all())  # with their categories, when the caller prefetched them
     return {
         **_header(application, application.reference, decision.released_at),
         "title": decision_title(decision),
@@ -122,17 +124,21 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
         "released_by": _person(decision.released_by),
         "partners": [
             {"name": p.organisation.name, "share": f"{(p.share_rate * 100).normalize():f} %"}
-            for p in application.partners.select_related("organisation")
+            for p in application.partners.all()
         ],
     }
 
 
 def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
+    return store_decision(decision=decision, content=render_pdf("decision", decision_data(decision)), actor=actor)
+
+
+def store_decision(*, decision: GrantDecision, content: bytes, actor: Any) -> Document:
+    """Keep the rendered Bescheid of a released decision."""
     rejected = decision.kind == DecisionKind.REJECTION
-    return issue_document(
+    return store_document(
         kind=DocumentKind.REJECTION_DECISION if rejected else DocumentKind.GRANT_DECISION,
-        template="decision",
-        data=decision_data(decision),
+        content=content,
         organisation=decision.application.organisation,
         title=f"{decision_title(decision)} {decision.number}",
         actor=actor,

@@ -6,8 +6,7 @@ from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.grants import applications as svc
 from kommunalportal.grants.models import DecisionKind
 from kommunalportal.grants.workflow import ApplicationStatus
-
-from .test_documents import pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 

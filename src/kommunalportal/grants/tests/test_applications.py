@@ -199,6 +199,68 @@ def test_bulk_decisions_decide_many_and_name_the_rest(call, programme_manager, r
     ]  # fmt: skip
 
 
+def _three_submitted(call):
+    from kommunalportal.accounts.roles import Role
+    from kommunalportal.accounts.services import grant_membership
+    from tests.factories import UserFactory
+
+    signer = UserFactory(username="signer")
+    applications = []
+    for commune in Organisation.objects.filter(key__in=["06435006", "06435024", "06412000"]).order_by("key"):
+        grant_membership(user=signer, organisation=commune, role=Role.MUNICIPAL_SIGNATORY, actor="t")
+        application = draft(call, commune, signer, costs="10000.00", requested="7500.00", own="2500.00")
+        svc.submit_application(application=application, actor=signer, today=IN_TIME)
+        applications.append(application)
+    return applications
+
+
+def test_bulk_preparation_refuses_what_a_single_one_would_and_writes_the_same(call, reviewer, registry):
+    first, second, third = _three_submitted(call)
+    svc.prepare_decision(application=first, actor=reviewer, kind=DecisionKind.APPROVAL)  # prepared singly
+    type(third).objects.filter(pk=third.pk).update(has_not_begun=False)  # now fails the check "complete"
+    result = svc.prepare_approvals_in_bulk(applications=[first, second, third], actor=reviewer)
+    assert result.done == [second.reference]
+    assert "nicht möglich" in result.skipped[first.reference]  # the state table refuses a second preparation
+    assert "Vollständig" in result.skipped[third.reference]
+    single, bulk = (GrantDecision.objects.get(application=a) for a in (first, second))
+    assert (single.kind, single.approved_amount, single.prepared_by) == (bulk.kind, bulk.approved_amount, reviewer)
+    assert second.measures.get().approved_amount == first.measures.get().approved_amount == Decimal("7500.00")
+    for application in (first, second):
+        change = ApplicationStatusChange.objects.filter(application=application).latest("pk")
+        assert (change.from_status, change.to_status, change.actor) == (S.SUBMITTED, S.DECISION_PREPARED, reviewer)
+        event = AuditEvent.objects.filter(object_id=str(application.pk), action__endswith="decision_prepared").get()
+        assert event.before == {"status": "submitted"}
+    third.refresh_from_db()
+    assert third.status == S.SUBMITTED and not third.decisions.exists()
+
+
+def test_only_reviewers_prepare_in_bulk(call, reviewer, payment_officer, registry):
+    applications = _three_submitted(call)
+    result = svc.prepare_approvals_in_bulk(applications=applications, actor=payment_officer)
+    assert not result.done and len(result.skipped) == 3
+    assert not GrantDecision.objects.exists()
+
+
+def test_a_refused_release_takes_no_number_and_every_released_one_gets_its_bescheid(call, reviewer, registry):
+    from conftest import LAND, _person
+    from kommunalportal.accounts.roles import Role
+    from kommunalportal.notifications.models import Message
+
+    second_reviewer = _person("second_reviewer", Role.REVIEWER, LAND, device=True)
+    first, second, third = _three_submitted(call)
+    svc.prepare_decision(application=first, actor=second_reviewer, kind=DecisionKind.APPROVAL)
+    svc.prepare_approvals_in_bulk(applications=[second, third], actor=reviewer)
+    pending = GrantDecision.objects.filter(released_at__isnull=True)
+    result = svc.release_decisions_in_bulk(decisions=pending, actor=second_reviewer)
+    assert result.done == [second.reference, third.reference]
+    assert "Vier-Augen" in result.skipped[first.reference]
+    released = GrantDecision.objects.filter(released_at__isnull=False).order_by("number")
+    assert [d.number for d in released] == ["ZB-2020-0001", "ZB-2020-0002"]  # gap-free, in reference order
+    assert all(d.document and d.document.sha256 for d in released)
+    assert Message.objects.filter(subject__contains="ZB-2020-0001").count() == 1
+    assert GrantDecision.objects.get(application=first).number is None
+
+
 def test_the_state_diagram_in_the_docs_is_current():
     path = Path(settings.PROJECT_DIR) / "docs" / "state-diagrams" / "grant-application.mmd"
     assert path.read_text(encoding="utf-8") == diagram(ALLOWED_TRANSITIONS), (

@@ -146,8 +146,7 @@ def test_the_ranking_page_and_scoring_form_for_the_jury(
 
 def test_the_bescheid_of_a_joint_project_names_its_partners(phase_two, reviewer, programme_manager):
     from kommunalportal.grants.models import DecisionKind
-
-    from .test_documents import pdf_text
+    from tests.pdf import pdf_text
 
     application = joint_project(phase_two, "06435006", "500000.00")
     decision = svc.prepare_decision(application=application, actor=reviewer, kind=DecisionKind.APPROVAL)

@@ -1,22 +1,12 @@
-import io
-import re
-
-import pypdf
 import pytest
 
 from kommunalportal.core.errors import PermissionDenied
 from kommunalportal.documents.models import Document, DocumentKind
 from kommunalportal.grants import applications as svc
 from kommunalportal.grants.models import DecisionKind
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(document: Document) -> str:
-    with document.file.open("rb") as handle:
-        reader = pypdf.PdfReader(io.BytesIO(handle.read()))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"\s+", " ", text.replace("\u00ad", "-"))
 
 
 def test_the_receipt_is_issued_on_first_download_from_the_frozen_version(submitted, client, municipal_applicant):
