@@ -27,12 +27,6 @@ MEASURE_TITLES = {
 ROUND_ACTOR = "load_demo"
 
 
-@dataclass(frozen=True)
-class RoundTimes:
-    applications: int
-    decided: int
-
-
 def signatory_for(organisation: Any) -> User:
     """The commune's authorised signatory (demo accounts without a password, so nobody signs in as them)."""
     existing = Membership.objects.filter(
@@ -51,8 +45,17 @@ def signatory_for(organisation: Any) -> User:
     return user
 
 
-def apply_for_envelope(envelope: Envelope, signatory: User, rng: random.Random, categories: list[MeasureCategory]):
-    """One commune applies for its whole envelope at the call's funding rate, with 1 to 3 measures."""
+@dataclass(frozen=True)
+class Draft:
+    application: Application
+    signatory: User
+    submitted_on: date
+
+
+def draft_for_envelope(
+    envelope: Envelope, signatory: User, rng: random.Random, categories: list[MeasureCategory]
+) -> Draft:
+    """One commune drafts an application for its whole envelope at the call's funding rate, with 1 to 3 measures."""
     call = envelope.call
     rate = call.funding_rate or Decimal(1)
     total = (envelope.amount / rate).quantize(Decimal("0.01"), rounding=ROUND_UP)
@@ -77,27 +80,47 @@ def apply_for_envelope(envelope: Envelope, signatory: User, rng: random.Random, 
         own_share_amount=total - envelope.amount, third_party_amount=Decimal(0),
         requested_amount=envelope.amount, has_not_begun=True,
     )  # fmt: skip
-    svc.submit_application(application=application, actor=signatory, today=submitted_on)
-    return application
+    return Draft(application, signatory, submitted_on)
+
+
+def draft_round(call: Call, *, seed: int = 2020) -> list[Draft]:
+    """Every commune drafts its application (the communes' data entry, over the weeks before the deadline)."""
+    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
+    categories = list(call.categories.order_by("position"))
+    return [
+        draft_for_envelope(envelope, signatory_for(envelope.organisation), rng, categories)
+        for envelope in call.envelopes.select_related("organisation", "call").order_by("organisation__key")
+    ]
+
+
+def submit_drafts(drafts: list[Draft]) -> list[Application]:
+    """Each commune's signatory submits its draft on its day."""
+    for draft in drafts:
+        svc.submit_application(application=draft.application, actor=draft.signatory, today=draft.submitted_on)
+    return [draft.application for draft in drafts]
 
 
 def submit_round(call: Call, *, seed: int = 2020) -> list[Application]:
-    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not security)
-    categories = list(call.categories.order_by("position"))
-    applications = []
-    for envelope in call.envelopes.select_related("organisation", "call").order_by("organisation__key"):
-        applications.append(apply_for_envelope(envelope, signatory_for(envelope.organisation), rng, categories))
-    return applications
+    return submit_drafts(draft_round(call, seed=seed))
+
+
+# 2020: deadline 31 August; the review prepared the approvals a week later, the Bescheide went out a week after.
+PREPARED_AFTER_DEADLINE, RELEASED_AFTER_DEADLINE = timedelta(days=7), timedelta(days=14)
 
 
 def decide_round(call: Call, *, reviewer: User, releaser: User) -> int:
-    """The ministry approves every application as requested, in bulk and with four eyes."""
+    """The ministry approves every application as requested, in bulk and with four eyes, within weeks."""
     pending = Application.objects.filter(call=call, status="submitted").order_by("reference")
-    svc.prepare_approvals_in_bulk(applications=pending, actor=reviewer)
+    svc.prepare_approvals_in_bulk(applications=pending, actor=reviewer, on=call.deadline_on + PREPARED_AFTER_DEADLINE)
+    return release_round(call, releaser=releaser)
+
+
+def release_round(call: Call, *, releaser: User) -> int:
     decisions = GrantDecision.objects.filter(
         application__call=call, released_at__isnull=True, is_withdrawn=False
     ).select_related("application")
-    return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser).done)
+    on = call.deadline_on + RELEASED_AFTER_DEADLINE
+    return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser, on=on).done)
 
 
 # Phase 2: the competitive call of 2021 with joint projects under review by the jury.

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import verify_chain
 from kommunalportal.grants.models import Application, Envelope, GrantDecision, JuryScore
 from kommunalportal.grants.workflow import ApplicationStatus
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,9 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(regist
     decided = GrantDecision.objects.filter(application__call__programme__code="SHH", released_at__isnull=False)
     assert decided.count() == 443 and decided.filter(document__isnull=False).count() == 443
     assert decided.aggregate(total=Sum("approved_amount"))["total"] == Decimal("16000000.00")
+    # …decided in September 2020, weeks after the deadline of 31 August, and the Bescheide say so.
+    assert {d.released_at.date() for d in decided} == {date(2020, 9, 14)}
+    assert "Datum: 14.09.2020" in pdf_text(decided.first().document)
     assert Application.objects.filter(status=ApplicationStatus.APPROVED).count() == 443
     assert Envelope.objects.filter(call__programme__code="DKH", call__status="published").count() == 443
     # Phase 2: joint projects of several communes under review by the jury.
