@@ -64,8 +64,8 @@ LIVE_STATUSES = frozenset(set(ApplicationStatus) - {ApplicationStatus.WITHDRAWN,
 
 
 def _locked(application: Application, *, with_call: bool = False) -> Application:
-    """The application, row-locked and read afresh; with its call and programme when the act checks rules."""
-    related = ("organisation", "call__programme", "call__year") if with_call else ("organisation",)
+    """The application, row-locked and read afresh; with its call when the act checks rules."""
+    related = ("organisation", "call") if with_call else ("organisation",)
     return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
 
 
@@ -272,9 +272,17 @@ def application_facts(
 
 
 def facts_of_many(
-    applications: list[Application], *, on: date | None = None, measures: dict[int, list[Measure]] | None = None
+    applications: list[Application],
+    *,
+    on: date | None = None,
+    measures: dict[int, list[Measure]] | None = None,
+    funded_elsewhere: bool = True,
 ) -> dict[int, ApplicationFacts]:
-    """What the checks need to know, for any number of applications in four queries (calls loaded with them)."""
+    """What the checks need to know, for any number of applications in four queries (calls loaded with them).
+
+    `funded_elsewhere=False` leaves out the commune's other applications (the submission does not check
+    "not funded twice"; the review does).
+    """
     if measures is None:
         measures = defaultdict(list)
         for measure in Measure.objects.filter(application__in=applications).select_related("category"):
@@ -295,7 +303,8 @@ def facts_of_many(
         categories[call_id].add(code)
     # The same measure must not be funded twice: the commune's measures in other live applications of the programme.
     elsewhere: dict[tuple[int, int], list[tuple[int, str, str]]] = defaultdict(list)
-    for owner, organisation, programme, code, title in Measure.objects.filter(
+    others = Measure.objects.none() if not funded_elsewhere else Measure.objects.all()
+    for owner, organisation, programme, code, title in others.filter(
         application__organisation_id__in=organisations,
         application__call__programme_id__in={call.programme_id for call in calls.values()},
         application__status__in=LIVE_STATUSES,
@@ -380,7 +389,8 @@ def submit_application(*, application: Application, actor: Any, today: date | No
     submitted_at = timezone.now() if today is None else _noon(today)
     today = today or timezone.localdate()
     measures = list(application.measures.select_related("category"))
-    checks = run_checks(application, on=today, measures=measures)
+    facts = facts_of_many([application], on=today, measures={application.pk: measures}, funded_elsewhere=False)
+    checks = check_application(facts[application.pk])
     failed = [r for r in checks if r.code in SUBMISSION_CHECKS and not r.passed]
     if failed:
         raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
