@@ -4,7 +4,7 @@ import dataclasses
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,7 +30,7 @@ from kommunalportal.core.references import next_reference, next_references
 from kommunalportal.core.workflow import move_many, move_to, refusal
 from kommunalportal.documents.models import Document
 from kommunalportal.documents.pdf import render_pdf
-from kommunalportal.notifications.services import Notice, notify_organisation, notify_organisations
+from kommunalportal.notifications.services import Notice, notify_organisations
 from kommunalportal.organisations.models import Organisation
 
 from . import policies
@@ -69,15 +69,18 @@ def _locked(application: Application, *, with_call: bool = False) -> Application
     return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
 
 
+def _notice(application: Application, *, subject: str, body: str) -> Notice:
+    link = reverse("grants:application", kwargs={"public_id": application.public_id})
+    return Notice(organisation=application.organisation, subject=subject, body=body, link=link)
+
+
+def _tell_communes(notices: list[Notice], *, actor: Any) -> None:
+    """Inbox and mail for the applicants and signatories of each commune."""
+    notify_organisations(notices=notices, roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY], actor=actor)
+
+
 def _tell_commune(application: Application, *, actor: Any, subject: str, body: str) -> None:
-    notify_organisation(
-        organisation=application.organisation,
-        roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY],
-        subject=subject,
-        body=body,
-        link=reverse("grants:application", kwargs={"public_id": application.public_id}),
-        actor=actor,
-    )
+    _tell_communes([_notice(application, subject=subject, body=body)], actor=actor)
 
 
 def _noon(day: date) -> datetime:
@@ -86,6 +89,18 @@ def _noon(day: date) -> datetime:
 
 def _label(status: str) -> str:
     return str(ApplicationStatus(status).label)
+
+
+def _move_many(applications: list[Application], target: str, *, actor: Any, note: Callable[[Application], str]) -> None:
+    """`_move` for a bulk action: one status update, one batch of history rows, an audit event each."""
+    move_many(
+        applications, target, transitions=ALLOWED_TRANSITIONS, actor=actor, labels=_label, note=note,
+        record_history=lambda moved: ApplicationStatusChange.objects.bulk_create(
+            [ApplicationStatusChange(application=a, from_status=old, to_status=a.status, actor=actor, note=note(a))
+             for a, old in moved],
+            batch_size=500,
+        ),
+    )  # fmt: skip
 
 
 def _move(application: Application, target: str, *, actor: Any, note: str = "", extra: tuple[str, ...] = ()) -> None:
@@ -271,6 +286,14 @@ def application_facts(
     return facts_of_many([application], on=on, measures=known)[application.pk]
 
 
+def _measures_of(applications: list[Application]) -> dict[int, list[Measure]]:
+    """The measures of the applications with their categories, by application, in the order they were added."""
+    measures: dict[int, list[Measure]] = defaultdict(list)
+    for measure in Measure.objects.filter(application__in=applications).select_related("category").order_by("pk"):
+        measures[measure.application_id].append(measure)
+    return measures
+
+
 def facts_of_many(
     applications: list[Application],
     *,
@@ -284,9 +307,7 @@ def facts_of_many(
     "not funded twice"; the review does).
     """
     if measures is None:
-        measures = defaultdict(list)
-        for measure in Measure.objects.filter(application__in=applications).select_related("category"):
-            measures[measure.application_id].append(measure)
+        measures = _measures_of(applications)
     calls = {a.call_id: a.call for a in applications}
     organisations = {a.organisation_id for a in applications}
     formula = [pk for pk, call in calls.items() if call.shape == CallShape.FORMULA]
@@ -603,34 +624,27 @@ def _release_many(
         for decision, number in zip(group, next_references(prefix, len(group)), strict=True):
             decision.number, decision.released_by, decision.released_at = number, actor, released_at
     GrantDecision.objects.bulk_update(released, ["number", "released_by", "released_at"], batch_size=500)
-    notes = {d.application_id: str(d.number) for d in released}  # the status history names the Bescheid
-    for target in dict.fromkeys(RELEASED_STATUS[DecisionKind(d.kind)] for d in released):
-        moving = [d for d in released if RELEASED_STATUS[DecisionKind(d.kind)] == target]
-        move_many(
-            [d.application for d in moving], target, transitions=ALLOWED_TRANSITIONS, actor=actor, labels=_label,
-            note=lambda a: notes[a.pk],
-            record_history=lambda moved: ApplicationStatusChange.objects.bulk_create(
-                [ApplicationStatusChange(application=a, from_status=old, to_status=a.status, actor=actor,
-                                         note=notes[a.pk]) for a, old in moved], batch_size=500,
-            ),
-        )  # fmt: skip
+    numbers = {d.application_id: str(d.number) for d in released}  # the status history names the Bescheid
+    by_target: dict[str, list[Application]] = defaultdict(list)
+    for decision in released:
+        by_target[RELEASED_STATUS[DecisionKind(decision.kind)]].append(decision.application)
+    for target, applications in by_target.items():
+        _move_many(applications, target, actor=actor, note=lambda a: numbers[a.pk])
     for decision in released:
         if decision.kind == DecisionKind.AMENDMENT:
             _apply_amendment(decision)
-    notify_organisations(
-        notices=[
-            Notice(
-                organisation=d.application.organisation,
+    _tell_communes(
+        [
+            _notice(
+                d.application,
                 subject=_("Your grant decision %(number)s has been issued") % {"number": d.number},
                 body=_(
                     "The decision on application %(reference)s “%(title)s” is released; its document can be downloaded."
                 )
                 % {"reference": d.application.reference, "title": d.application.title},
-                link=reverse("grants:application", kwargs={"public_id": d.application.public_id}),
             )
             for d in released
         ],
-        roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY],
         actor=actor,
     )
     return released, refused
@@ -764,9 +778,7 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
         if not allowed:
             result.skipped = {a.reference: str(allowed.reason) for a in locked}
             return result
-        measures: dict[int, list[Measure]] = defaultdict(list)
-        for measure in Measure.objects.filter(application__in=locked).select_related("category").order_by("pk"):
-            measures[measure.application_id].append(measure)
+        measures = _measures_of(locked)
         facts = facts_of_many(locked, measures=measures)
         approvable = []
         for application in locked:
@@ -794,15 +806,8 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
             )
         Measure.objects.bulk_update(changed, ["approved_amount"], batch_size=500)
         GrantDecision.objects.bulk_create(decisions, batch_size=500)
-        note = str(DecisionKind.APPROVAL.label)
-        move_many(
-            approvable, ApplicationStatus.DECISION_PREPARED, transitions=ALLOWED_TRANSITIONS, actor=actor,
-            labels=_label, note=note,
-            record_history=lambda moved: ApplicationStatusChange.objects.bulk_create(
-                [ApplicationStatusChange(application=a, from_status=old, to_status=a.status, actor=actor, note=note)
-                 for a, old in moved], batch_size=500,
-            ),
-        )  # fmt: skip
+        approval = str(DecisionKind.APPROVAL.label)
+        _move_many(approvable, ApplicationStatus.DECISION_PREPARED, actor=actor, note=lambda a: approval)
         result.done = [a.reference for a in approvable]
     return result
 

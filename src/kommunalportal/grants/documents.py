@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 
 from kommunalportal.core.money import format_amount
 from kommunalportal.documents.models import Document, DocumentKind
-from kommunalportal.documents.pdf import render_pdf
 from kommunalportal.documents.services import issue_document, store_document
 
 from .models import Application, ApplicationVersion, DecisionKind, FinancingType, GrantDecision
@@ -127,10 +126,6 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
             for p in application.partners.all()
         ],
     }
-
-
-def issue_decision(*, decision: GrantDecision, actor: Any) -> Document:
-    return store_decision(decision=decision, content=render_pdf("decision", decision_data(decision)), actor=actor)
 
 
 def store_decision(*, decision: GrantDecision, content: bytes, actor: Any) -> Document:
