@@ -32,17 +32,12 @@ class Notice:
     link: str
 
 
-@transaction.atomic
-def notify_organisation(
-    *, organisation: Organisation, roles: Iterable[str], subject: str, body: str, link: str, actor: Any
-) -> list[Message]:
-    """Put a message into the inbox of everyone holding one of the roles in the commune, and mail them."""
-    return notify_organisations(notices=[Notice(organisation, subject, body, link)], roles=roles, actor=actor)
-
-
 @transaction.atomic(savepoint=False)
 def notify_organisations(*, notices: list[Notice], roles: Iterable[str], actor: Any) -> list[Message]:
-    """`notify_organisation` for many communes at once (a bulk action): one read of the recipients, one write."""
+    """Put a message into the inbox of everyone holding one of the roles in each commune, and mail them.
+
+    One read of the recipients and one write, however many communes (a bulk action tells hundreds).
+    """
     organisations = {notice.organisation.pk for notice in notices}
     recipients: dict[int, list[User]] = defaultdict(list)
     for membership in (
