@@ -1,7 +1,7 @@
 """Benchmark: the whole phase-1 round for 443 communes from an empty database, against rendering the
 same 443 Bescheid PDFs alone in the same run.
 
-    .venv/bin/python bench/phase1_round.py
+    .venv/bin/python bench/phase1_round.py [--rounds 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/phase1_round.py
 
 Stages of the round: allocation (programme, call, 443 envelopes), submission of 443 applications (each
@@ -11,10 +11,19 @@ Bescheide from the same data, nothing else, in the same run.
 
 Before the round and not counted in it, like the signatories' accounts: the communes' drafts (their data
 entry: a draft, 1–3 measures, the financing plan, one service call each). Their time is printed too.
-Without DATABASE_URL it runs on a throw-away SQLite file in a temporary folder.
+
+The round runs several times (`--rounds`, each in its own process on its own empty database: a new SQLite
+file in a temporary folder, or on PostgreSQL a database `<name>_round` that the script creates next to
+the one DATABASE_URL names and drops afterwards). Each round's ratios are against its own baseline; the
+script prints every round and the median of each ratio, because a single baseline of a few seconds
+varies by 10–20 % on a shared machine.
 """
 
+import argparse
+import json
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,11 +32,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+BASELINE = "baseline: 443 Bescheid PDFs"
+ROUND = "whole round"
+DRAFTS = "(before the round: 443 drafts)"
 
 
-def main() -> None:
+def one_round() -> dict[str, float]:
+    """One round on the empty database DATABASE_URL names; the seconds of each stage and of the baseline."""
     tmp = tempfile.mkdtemp(prefix="kp-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kommunalportal.config.settings.test")
     import django
 
@@ -96,14 +108,59 @@ def main() -> None:
         render_pdf("decision", item)
     baseline = time.perf_counter() - start
 
-    total = sum(times.values())
-    print(f"database: {connection.vendor}; baseline: rendering the same 443 Bescheid PDFs alone")
-    print(f"{'stage':<48} {'seconds':>8} {'× baseline':>11}")
-    print(f"{'baseline: 443 Bescheid PDFs':<48} {baseline:8.2f} {1:11.2f}")
-    for name, seconds in times.items():
-        print(f"{name:<48} {seconds:8.2f} {seconds / baseline:11.2f}")
-    print(f"{'whole round':<48} {total:8.2f} {total / baseline:11.2f}")
-    print(f"{'(before the round: 443 drafts)':<48} {drafting:8.2f} {drafting / baseline:11.2f}")
+    return {"vendor": connection.vendor, BASELINE: baseline, **times, ROUND: sum(times.values()), DRAFTS: drafting}
+
+
+def _postgres(url: str):
+    """The PostgreSQL server DATABASE_URL names, and a fresh database for one round beside the named one."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    scratch = f"{name}_round"
+
+    def fresh() -> str:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
+        return url.replace(f"/{name}", f"/{scratch}", 1)
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
+
+    return fresh, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a single round, as JSON
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_round()))
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    fresh, drop = _postgres(url) if url.startswith("postgres") else (None, lambda: None)
+    rounds = []
+    try:
+        for _ in range(args.rounds):
+            database = fresh() if fresh else f"sqlite:///{tempfile.mkdtemp(prefix='kp-bench-')}/bench.sqlite3"
+            output = subprocess.run(  # noqa: S603  (this script itself, with a database it chose)
+                [sys.executable, __file__, "--one"], env={**os.environ, "DATABASE_URL": database},
+                check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            rounds.append(json.loads(output.strip().splitlines()[-1]))
+    finally:
+        drop()
+    stages = [k for k in rounds[0] if k != "vendor"]
+    print(f"database: {rounds[0]['vendor']}; {len(rounds)} rounds, each against its own baseline")
+    print(f"{'stage':<48} {'seconds (each round)':>22} {'× baseline (each round)':>26} {'median ×':>9}")
+    for name in stages:
+        seconds = " ".join(f"{r[name]:6.2f}" for r in rounds)
+        ratios = [r[name] / r[BASELINE] for r in rounds]
+        each = " ".join(f"{x:5.2f}" for x in ratios)
+        print(f"{name:<48} {seconds:>22} {each:>26} {statistics.median(ratios):9.2f}")
 
 
 if __name__ == "__main__":

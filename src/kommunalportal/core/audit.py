@@ -128,6 +128,9 @@ def record_event(
     return event
 
 
+_HEAD_SQL = "SELECT sequence, hash FROM {table} ORDER BY sequence DESC LIMIT 1"
+
+
 def _append(events: list[AuditEvent]) -> None:
     """Chain the events onto the head and insert them; the caller holds a transaction."""
     if not events:
@@ -135,8 +138,10 @@ def _append(events: list[AuditEvent]) -> None:
     if connection.vendor == "postgresql":  # writers of the chain queue here until their transaction ends
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
-    sequence, previous_hash = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
+    with connection.cursor() as cursor:  # every change reads the head: plain SQL, without the ORM's compiling
+        cursor.execute(_HEAD_SQL.format(table=connection.ops.quote_name(AuditEvent._meta.db_table)))
+        head = cursor.fetchone()
+    sequence, previous_hash = head if head else (0, GENESIS_HASH)
     for event in events:
         sequence += 1
         event.sequence, event.previous_hash = sequence, previous_hash

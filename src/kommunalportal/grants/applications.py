@@ -556,10 +556,8 @@ RELEASED_STATUS = {
     DecisionKind.PARTIAL_APPROVAL: ApplicationStatus.PARTIALLY_APPROVED,
     DecisionKind.REJECTION: ApplicationStatus.REJECTED,
 }
-NUMBER_PREFIX = {
-    DecisionKind.REJECTION: "AB",
-    DecisionKind.AMENDMENT: "ÄB",
-}  # Ablehnungs-, Änderungsbescheid  # Ablehnungsbescheid; everything else is a Zuwendungsbescheid (ZB)
+# Ablehnungs- and Änderungsbescheid; everything else is a Zuwendungsbescheid (ZB).
+NUMBER_PREFIX = {DecisionKind.REJECTION: "AB", DecisionKind.AMENDMENT: "ÄB"}
 
 
 @transaction.atomic
@@ -567,9 +565,10 @@ def release_decision(*, decision: GrantDecision, actor: Any, on: date | None = N
     """Release a prepared decision (second pair of eyes): it is numbered and becomes the Bescheid."""
     pending = _lock_decisions([decision.pk])
     require(policies.can_release_decision(actor, pending[0]))
-    released, refused = _release_many(pending, actor=actor, on=on)
+    released, refused = _number_many(pending, actor=actor, on=on)
     if refused:
         raise DomainError(next(iter(refused.values())))
+    _announce_many(released, actor=actor)
     decision = released[0]
     _keep_bescheide([(decision, render_pdf("decision", decision_data(decision)))], actor=actor)
     return decision
@@ -601,11 +600,12 @@ def _release_refusal(decision: GrantDecision, actor: Any) -> str | None:
     return refusal(ALLOWED_TRANSITIONS, decision.application.status, target, _label)
 
 
-def _release_many(
+def _number_many(
     decisions: list[GrantDecision], *, actor: Any, on: date | None
 ) -> tuple[list[GrantDecision], dict[str, str]]:
-    """Everything of a release but the documents, for locked decisions, all at once: numbers, status, amounts of
-    amendments, the communes' messages. Refusals are found before anything is written."""
+    """The first part of a release, for locked decisions, all at once: refusals are found before anything
+    is written, then the released decisions get their numbers (reserved), releaser and date — all their
+    Bescheid needs. They are written with the rest of the release in `_announce_many`."""
     refused: dict[str, str] = {}
     released = []
     for decision in decisions:
@@ -623,6 +623,12 @@ def _release_many(
     for prefix, group in by_prefix.items():
         for decision, number in zip(group, next_references(prefix, len(group)), strict=True):
             decision.number, decision.released_by, decision.released_at = number, actor, released_at
+    return released, refused
+
+
+def _announce_many(released: list[GrantDecision], *, actor: Any) -> None:
+    """The rest of a release of numbered decisions: the decisions, status and history, amounts of amendments, the
+    communes' messages."""
     GrantDecision.objects.bulk_update(released, ["number", "released_by", "released_at"], batch_size=500)
     numbers = {d.application_id: str(d.number) for d in released}  # the status history names the Bescheid
     by_target: dict[str, list[Application]] = defaultdict(list)
@@ -647,7 +653,6 @@ def _release_many(
         ],
         actor=actor,
     )
-    return released, refused
 
 
 def _apply_amendment(decision: GrantDecision) -> None:
@@ -815,16 +820,17 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
 def release_decisions_in_bulk(*, decisions: Iterable[GrantDecision], actor: Any, on: date | None = None) -> BulkResult:
     """Release every pending decision the actor did not prepare; name the others.
 
-    All at once, as in `prepare_approvals_in_bulk`. The Bescheide are rendered on a second thread while
-    the main one reads the data of the next and stores those done (typst lets go of the interpreter while
-    it renders); all are stored before the transaction commits, so no decision is released without its
-    document.
+    All at once, as in `prepare_approvals_in_bulk`. The Bescheide are rendered on a second thread as soon
+    as the decisions are numbered, while the main one writes the status, history and messages and then
+    stores each finished Bescheid (typst lets go of the interpreter while it renders); all are stored
+    before the transaction commits, so no decision is released without its document.
     """
     selected = [d.pk for d in decisions]
     renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bescheid")
     with renderer, transaction.atomic(), audit.batched():
-        released, refused = _release_many(_lock_decisions(selected), actor=actor, on=on)
+        released, refused = _number_many(_lock_decisions(selected), actor=actor, on=on)
         rendering = [(d, renderer.submit(render_pdf, "decision", decision_data(d))) for d in released]
+        _announce_many(released, actor=actor)
         # Each Bescheid is stored as soon as it is rendered, while the next ones render.
         _keep_bescheide(((decision, content.result()) for decision, content in rendering), actor=actor)
     return BulkResult([d.application.reference for d in released], refused)
