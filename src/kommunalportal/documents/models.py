@@ -10,14 +10,28 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt of an application")
     GRANT_DECISION = "grant_decision", _("Grant decision")
     REJECTION_DECISION = "rejection_decision", _("Rejection decision")
+    PAYMENT_FILE = "payment_file", _("SEPA payment file")
+    RECOVERY_HEARING = "recovery_hearing", _("Hearing before a recovery")
+    RECOVERY_DECISION = "recovery_decision", _("Recovery decision")
+
+
+# Every document is a PDF but the payment files, which the treasury reads as SEPA XML.
+FORMATS = {DocumentKind.PAYMENT_FILE: ("xml", "application/xml")}
+PDF = ("pdf", "application/pdf")
+
+
+def file_format(kind: str) -> tuple[str, str]:
+    """The file extension and media type of a document of this kind."""
+    return FORMATS.get(DocumentKind(kind), PDF)
 
 
 def _path(instance: "Document", filename: str) -> str:
-    return f"documents/{instance.created_at:%Y/%m}/{instance.public_id}.pdf"
+    return f"documents/{instance.created_at:%Y/%m}/{instance.public_id}.{file_format(instance.kind)[0]}"
 
 
 class Document(models.Model):
-    """A generated PDF that the portal issued; stored once, never changed, identified by its SHA-256."""
+    """A generated document (a PDF, or a payment file) that the portal issued; stored once, never changed,
+    identified by its SHA-256."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kommunalportal.core.audit import record_event
 from kommunalportal.organisations.models import Organisation
 
-from .models import Document, DocumentKind
+from .models import Document, DocumentKind, file_format
 from .pdf import render_pdf
 
 
@@ -28,7 +28,7 @@ def issue_document(
 def store_document(
     *, kind: DocumentKind, content: bytes, organisation: Organisation, title: str, actor: Any
 ) -> Document:
-    """Keep a rendered PDF unchanged with its SHA-256 (for bulk actions that render while the database works)."""
+    """Keep a rendered document unchanged with its SHA-256 (for bulk actions that render while the database works)."""
     document = Document(
         kind=kind,
         title=title,
@@ -38,7 +38,7 @@ def store_document(
         created_at=timezone.now(),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    document.file.save(f"{document.public_id}.pdf", ContentFile(content), save=False)
+    document.file.save(f"{document.public_id}.{file_format(kind)[0]}", ContentFile(content), save=False)
     document.save()
     record_event(
         actor=actor, action="documents.document.issued", obj=document, after={"kind": kind, "sha256": document.sha256}

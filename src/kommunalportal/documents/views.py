@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 
+from .models import file_format
 from .selectors import documents_visible_to
 
 
@@ -12,7 +13,8 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
     document = documents_visible_to(user).filter(public_id=public_id).first()
     if document is None:
         raise Http404
-    filename = f"{document.title}.pdf".replace("/", "-")
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
+    extension, media_type = file_format(document.kind)
+    filename = f"{document.title}.{extension}".replace("/", "-")
+    response = FileResponse(document.file.open("rb"), content_type=media_type, filename=filename)
     response["X-Content-SHA256"] = document.sha256
     return response

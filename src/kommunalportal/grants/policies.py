@@ -89,3 +89,86 @@ def call_accepts_applications(call: Any, today: date) -> Decision:
             }
         )
     return Decision.allow()
+
+
+# The money after the Bescheid.
+
+
+def can_propose_payee_account(user: Any, organisation: Any) -> Decision:
+    if _holds(user, {Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY}, organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only the commune's applicants and authorised signatories change its bank account."))
+
+
+def can_confirm_payee_account(user: Any, account: Any) -> Decision:
+    """A second person confirms a new account: a payment officer of the ministry, never its proposer."""
+    if not has_role(user, Role.PAYMENT_OFFICER):
+        return Decision.deny(_("Only payment officers confirm a commune's new bank account."))
+    if account.proposed_by_id == user.pk:
+        return Decision.deny(_("Four eyes: whoever proposed the account cannot confirm it."))
+    return Decision.allow()
+
+
+def can_request_drawdown(user: Any, application: Any) -> Decision:
+    if has_role(user, Role.MUNICIPAL_SIGNATORY, application.organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only an authorised signatory of the commune requests funds."))
+
+
+def can_decide_drawdown(user: Any) -> Decision:
+    if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
+        return Decision.allow()
+    return Decision.deny(_("Only reviewers and programme managers decide on drawdowns."))
+
+
+def can_prepare_payment_run(user: Any) -> Decision:
+    if has_role(user, Role.PAYMENT_OFFICER):
+        return Decision.allow()
+    return Decision.deny(_("Only payment officers put payment runs together."))
+
+
+def can_release_payment_run(user: Any, run: Any) -> Decision:
+    if not has_role(user, Role.PAYMENT_OFFICER):
+        return Decision.deny(_("Only payment officers release payment runs."))
+    if run.created_by_id == user.pk:
+        return Decision.deny(_("Four eyes: whoever put a payment run together cannot release it."))
+    return Decision.allow()
+
+
+def can_view_money(user: Any, organisation: Any) -> Decision:
+    """A commune's grants, payments and recoveries: its own people and the ministry's staff."""
+    if is_ministry_user(user) or _holds(user, set(COMMUNE_ROLES), organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only the commune and the ministry see its money."))
+
+
+def can_submit_proof(user: Any, application: Any) -> Decision:
+    if has_role(user, Role.MUNICIPAL_SIGNATORY, application.organisation):
+        return Decision.allow()
+    return Decision.deny(_("Only an authorised signatory of the commune submits the proof of use."))
+
+
+def can_review_proof(user: Any) -> Decision:
+    if has_role(user, Role.REVIEWER):
+        return Decision.allow()
+    return Decision.deny(_("Only reviewers review proofs of use."))
+
+
+def can_issue_recovery(user: Any, recovery: Any) -> Decision:
+    if not (has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER)):
+        return Decision.deny(_("Only reviewers and programme managers issue recovery decisions."))
+    if recovery.prepared_by_id == user.pk:
+        return Decision.deny(_("Four eyes: whoever started a recovery cannot issue its decision."))
+    return Decision.allow()
+
+
+def can_settle_recovery(user: Any) -> Decision:
+    if has_role(user, Role.PAYMENT_OFFICER):
+        return Decision.allow()
+    return Decision.deny(_("Only payment officers record repayments."))
+
+
+def can_maintain_base_rates(user: Any) -> Decision:
+    if has_role(user, Role.PAYMENT_OFFICER) or has_role(user, Role.PROGRAMME_MANAGER):
+        return Decision.allow()
+    return Decision.deny(_("Only payment officers and programme managers maintain the base rate."))

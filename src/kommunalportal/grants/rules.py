@@ -1,4 +1,4 @@
-"""Pure rules of the grants domain: allocation of a call's budget among communes."""
+"""Pure rules of the grants domain: the checks of an application, allocation of a call's budget, drawdowns."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from typing import TypeVar
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kommunalportal.core.money import CENT, format_amount, split_largest_remainder, to_cents
+from kommunalportal.core.money import CENT, format_amount, round_commercial, split_largest_remainder, to_cents
 
 K = TypeVar("K")
 
@@ -287,3 +287,15 @@ def fund_down_the_ranking(ranked: list[RankedApplication], budget: Decimal) -> t
             funded.append(application.key)
             left -= application.requested
     return funded, left
+
+
+def drawdown_amount(*, financing_type: str, funding_rate: Decimal | None, expenses: Decimal) -> Decimal:
+    """What a drawdown for these expenses may be: under Anteilfinanzierung the grant's share of them
+    (pro rata, rounded commercially to the cent), otherwise the expenses themselves."""
+    if expenses < 0:
+        raise ValueError("expenses cannot be negative")
+    if financing_type == "proportional":
+        if funding_rate is None:
+            raise ValueError("proportional financing needs a funding rate")
+        return round_commercial(expenses * funding_rate)
+    return expenses.quantize(CENT)

@@ -11,8 +11,21 @@ from kommunalportal.accounts.policies import is_ministry_user
 from kommunalportal.accounts.roles import COMMUNE_ROLES
 from kommunalportal.accounts.selectors import organisations_of
 
-from .models import Application, Call, CallStatus, Envelope, GrantDecision, Programme, ProgrammeYear
-from .workflow import ApplicationStatus
+from .models import (
+    Application,
+    Call,
+    CallStatus,
+    Drawdown,
+    Envelope,
+    GrantDecision,
+    PayeeAccount,
+    PaymentRun,
+    Programme,
+    ProgrammeYear,
+    ProofOfUse,
+    Recovery,
+)
+from .workflow import GRANTED, ApplicationStatus
 
 
 def programmes_visible_to(user: Any) -> QuerySet[Programme]:
@@ -110,3 +123,99 @@ def review_queue(
     return applications.annotate(pending_decision_id=Subquery(pending.values("pk")[:1])).order_by(
         REVIEW_SORTS.get(sort, "reference"), "pk"
     )
+
+
+# The money after the Bescheid. Every read starts from what the user may see.
+
+
+def drawdowns_visible_to(user: Any) -> QuerySet[Drawdown]:
+    """Ministry staff see every drawdown; a commune its own."""
+    drawdowns = Drawdown.objects.select_related("application", "application__organisation")
+    if is_ministry_user(user):
+        return drawdowns
+    return drawdowns.filter(application__organisation__in=organisations_of(user, roles=COMMUNE_ROLES))
+
+
+def payment_runs_visible_to(user: Any) -> QuerySet[PaymentRun]:
+    """Payment runs gather many communes' money: the ministry's business only."""
+    return PaymentRun.objects.all() if is_ministry_user(user) else PaymentRun.objects.none()
+
+
+def payee_accounts_visible_to(user: Any) -> QuerySet[PayeeAccount]:
+    accounts = PayeeAccount.objects.select_related("organisation")
+    if is_ministry_user(user):
+        return accounts
+    return accounts.filter(organisation__in=organisations_of(user, roles=COMMUNE_ROLES))
+
+
+def proofs_visible_to(user: Any) -> QuerySet[ProofOfUse]:
+    proofs = ProofOfUse.objects.select_related("application", "application__organisation")
+    if is_ministry_user(user):
+        return proofs
+    return proofs.filter(application__organisation__in=organisations_of(user, roles=COMMUNE_ROLES))
+
+
+def recoveries_visible_to(user: Any) -> QuerySet[Recovery]:
+    recoveries = Recovery.objects.select_related("application", "application__organisation")
+    if is_ministry_user(user):
+        return recoveries
+    return recoveries.filter(application__organisation__in=organisations_of(user, roles=COMMUNE_ROLES))
+
+
+@dataclass(frozen=True)
+class GrantMoney:
+    """One grant's money: approved, drawn (requested or approved, not yet paid), paid, proven, still open,
+    and to be repaid."""
+
+    application: Application
+    approved: Decimal
+    drawn: Decimal
+    paid: Decimal
+    proven: Decimal | None
+    to_repay: Decimal
+
+    @property
+    def open(self) -> Decimal:
+        return self.approved - self.drawn - self.paid
+
+
+def money_of(applications: QuerySet[Application]) -> list[GrantMoney]:
+    """The money of each granted application, in five queries however many (the ministry's export reads all 443)."""
+    granted = list(
+        applications.filter(status__in=GRANTED).annotate(
+            approved=Subquery(
+                GrantDecision.objects.filter(application=OuterRef("pk"), released_at__isnull=False)
+                .exclude(kind="rejection").order_by("-released_at").values("approved_amount")[:1]
+            )
+        ).order_by("call__deadline_on", "organisation__short_name", "reference")
+    )  # fmt: skip
+    ids = [a.pk for a in granted]
+    drawn: dict[tuple[int, str], Decimal] = {
+        (pk, status): total
+        for pk, status, total in Drawdown.objects.filter(application_id__in=ids)
+        .values_list("application_id", "status").annotate(total=Sum("amount"))
+        .values_list("application_id", "status", "total")
+    }  # fmt: skip
+    proven = dict(
+        ProofOfUse.objects.filter(application_id__in=ids, status__in=["accepted", "shortfall"]).values_list(
+            "application_id", "eligible_amount"
+        )
+    )
+    open_recoveries = Recovery.objects.filter(application_id__in=ids, status__in=["hearing", "issued"])
+    repay: dict[int, Decimal] = dict(
+        open_recoveries.values_list("application_id")
+        .annotate(total=Sum("principal_amount"))
+        .values_list("application_id", "total")
+    )
+    zero = Decimal("0.00")
+    return [
+        GrantMoney(
+            application=a,
+            approved=a.approved or zero,
+            drawn=sum((drawn.get((a.pk, s), zero) for s in ("requested", "approved", "in_run")), zero),
+            paid=drawn.get((a.pk, "paid"), zero),
+            proven=proven.get(a.pk),
+            to_repay=repay.get(a.pk, zero),
+        )
+        for a in granted
+    ]

@@ -2,12 +2,24 @@ from django.urls import path
 
 from . import application_views as av
 from . import competition_views as cv
+from . import money_views as mv
 from . import views
 
 app_name = "grants"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("geld/", mv.money, name="money"),
+    path("geld/konto/", mv.account_propose, name="account_propose"),
+    path("konten/", mv.accounts, name="accounts"),
+    path("konten/<uuid:public_id>/", mv.account_decide, name="account_decide"),
+    path("antraege/<uuid:public_id>/mittelabruf/", mv.drawdown_request, name="drawdown_request"),
+    path("mittelabrufe/", mv.drawdowns, name="drawdowns"),
+    path("mittelabrufe/<uuid:public_id>/entscheidung/", mv.drawdown_decide, name="drawdown_decide"),
+    path("zahlungslaeufe/", mv.runs, name="payment_runs"),
+    path("zahlungslaeufe/neu/", mv.run_create, name="payment_run_create"),
+    path("zahlungslaeufe/<uuid:public_id>/", mv.run_detail, name="payment_run"),
+    path("zahlungslaeufe/<uuid:public_id>/<str:act>/", mv.run_act, name="payment_run_act"),
     path("programme/neu/", views.programme_create, name="programme_create"),
     path("programme/<uuid:public_id>/", views.programme_detail, name="programme"),
     path("programme/<uuid:public_id>/jahr/<int:year>/", views.year_budget_update, name="year_budget"),

@@ -33,3 +33,59 @@ ALLOWED_TRANSITIONS: Transitions = {
 GRANTED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED})
 EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 DECIDED = frozenset({S.APPROVED, S.PARTIALLY_APPROVED, S.REJECTED})
+
+
+# The money after the Bescheid.
+
+
+class DrawdownStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    IN_RUN = "in_run", _("In a payment run")
+    PAID = "paid", _("Paid")
+
+
+class PaymentRunStatus(models.TextChoices):
+    DRAFT = "draft", _("Being put together")
+    RELEASED = "released", _("Released")
+    PAID = "paid", _("Paid")
+    PARTLY_FAILED = "partly_failed", _("Partly failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ProofStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for completion")
+    ACCEPTED = "accepted", _("Accepted")
+    SHORTFALL = "shortfall", _("Accepted with a shortfall")
+
+
+class RecoveryStatus(models.TextChoices):
+    HEARING = "hearing", _("Hearing (Anhörung)")
+    ISSUED = "issued", _("Recovery decision issued")
+    REPAID = "repaid", _("Repaid")
+    DROPPED = "dropped", _("Dropped after the hearing")
+
+
+D = DrawdownStatus
+DRAWDOWN_TRANSITIONS: Transitions = {
+    D.REQUESTED: frozenset({D.APPROVED, D.REJECTED}),
+    D.APPROVED: frozenset({D.IN_RUN}),
+    # A failed transfer, or an item taken out of a run before its release, returns to the pool.
+    D.IN_RUN: frozenset({D.PAID, D.APPROVED}),
+}
+R = PaymentRunStatus
+PAYMENT_RUN_TRANSITIONS: Transitions = {
+    R.DRAFT: frozenset({R.RELEASED, R.CANCELLED}),
+    R.RELEASED: frozenset({R.PAID, R.PARTLY_FAILED}),
+}
+P = ProofStatus
+PROOF_TRANSITIONS: Transitions = {
+    P.SUBMITTED: frozenset({P.ACCEPTED, P.SHORTFALL, P.RETURNED}),
+}
+C = RecoveryStatus
+RECOVERY_TRANSITIONS: Transitions = {
+    C.HEARING: frozenset({C.ISSUED, C.DROPPED}),
+    C.ISSUED: frozenset({C.REPAID}),
+}

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kommunalportal.core",
     "kommunalportal.accounts",
     "kommunalportal.organisations",
@@ -158,6 +160,15 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Background work (ADR 0005): tasks are rows in the portal's own database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The account of the state treasury that pays the grants (the debtor of every SEPA payment file).
+# The default is an example account for the demo; production sets the treasury's real one.
+TREASURY_NAME = env.str("TREASURY_NAME", default="Land Hessen Landeshauptkasse")
+TREASURY_IBAN = env.str("TREASURY_IBAN", default="DE02500500000001000130")
+TREASURY_BIC = env.str("TREASURY_BIC", default="HELADEFFXXX")
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kommunalportal <noreply@kommunalportal.invalid>")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -9,6 +9,8 @@ from .base import *  # noqa: F403  (settings modules extend the base by star imp
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405  (names from the star-imported base)
+# Tasks are recorded, not run, unless a test runs them (the worker's own path is tested with the database backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 SESSION_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

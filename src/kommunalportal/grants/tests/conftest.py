@@ -5,8 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import _person
+from kommunalportal.accounts.roles import Role
 from kommunalportal.grants import applications as svc
-from kommunalportal.grants.models import MeasureCategory
+from kommunalportal.grants import payments
+from kommunalportal.grants.models import DecisionKind, MeasureCategory
 from kommunalportal.grants.services import create_call, publish_call, publish_envelopes
 from kommunalportal.organisations.models import Organisation
 
@@ -53,3 +56,51 @@ def submitted(call, bruchkoebel, municipal_applicant, municipal_signatory):
     svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
     application.refresh_from_db()
     return application
+
+
+# After the Bescheid: a grant, the commune's account, approved drawdowns, a second payment officer.
+
+# A checksum-valid account at Landesbank Hessen-Thüringen (bank code 50050000).
+IBAN = "DE02500500000001000130"
+
+
+def granted(submitted, reviewer, programme_manager):
+    decision = svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.APPROVAL)
+    svc.release_decision(decision=decision, actor=programme_manager)
+    submitted.refresh_from_db()
+    return submitted
+
+
+@pytest.fixture
+def grant(submitted, reviewer, programme_manager):
+    """Bruchköbel's application granted: 15,000.00 € at 75 % of 20,000.00 € costs."""
+    return granted(submitted, reviewer, programme_manager)
+
+
+@pytest.fixture
+def second_officer(registry):
+    return _person("payment_officer_2", Role.PAYMENT_OFFICER, "06", device=True)
+
+
+@pytest.fixture
+def account(grant, municipal_signatory, payment_officer):
+    proposed = payments.propose_payee_account(
+        organisation=grant.organisation, actor=municipal_signatory, holder="Stadt Bruchköbel", iban=IBAN, bic=""
+    )
+    return payments.confirm_payee_account(account=proposed, actor=payment_officer)
+
+
+@pytest.fixture
+def approved(account, grant, municipal_signatory, reviewer):
+    first = request(grant, municipal_signatory, expenses="4000.00")
+    second = request(grant, municipal_signatory, expenses="2000.04")
+    for drawdown in (first, second):
+        payments.approve_drawdown(drawdown=drawdown, actor=reviewer)
+    return [first, second]
+
+
+def request(grant, signatory, expenses="4000.00", **kwargs):
+    return payments.request_drawdown(
+        application=grant, actor=signatory, expenses=Decimal(expenses), purpose="E-Akte: Lizenzen",
+        will_spend_in_time=True, **kwargs,
+    )  # fmt: skip

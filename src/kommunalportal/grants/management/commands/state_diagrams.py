@@ -5,9 +5,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kommunalportal.core.workflow import diagram
-from kommunalportal.grants.workflow import ALLOWED_TRANSITIONS
+from kommunalportal.grants.workflow import (
+    ALLOWED_TRANSITIONS,
+    DRAWDOWN_TRANSITIONS,
+    PAYMENT_RUN_TRANSITIONS,
+    PROOF_TRANSITIONS,
+    RECOVERY_TRANSITIONS,
+)
 
-DIAGRAMS = {"grant-application.mmd": ALLOWED_TRANSITIONS}
+DIAGRAMS = {
+    "grant-application.mmd": ALLOWED_TRANSITIONS,
+    "drawdown.mmd": DRAWDOWN_TRANSITIONS,
+    "payment-run.mmd": PAYMENT_RUN_TRANSITIONS,
+    "proof-of-use.mmd": PROOF_TRANSITIONS,
+    "recovery.mmd": RECOVERY_TRANSITIONS,
+}
 
 
 class Command(BaseCommand):

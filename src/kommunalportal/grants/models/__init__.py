@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kommunalportal.core.money import MoneyField, RateField
 
-from .workflow import ApplicationStatus
+from ..workflow import ApplicationStatus
 
 
 class MeasureCategory(models.Model):
@@ -513,3 +513,43 @@ class AmendmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.requested_amount}"
+
+
+# The money after the Bescheid, in its own module (its models refer to the ones above by label).
+from .funds import (  # noqa: E402
+    BaseRateEntry,
+    Drawdown,
+    DrawdownStatus,
+    DrawdownStatusChange,
+    PayeeAccount,
+    PaymentItem,
+    PaymentOutcome,
+    PaymentRun,
+    PaymentRunStatus,
+    ProofLine,
+    ProofOfUse,
+    ProofStatus,
+    Recovery,
+    RecoveryKind,
+    RecoveryStatus,
+    Reminder,
+)
+
+__all__ = [
+    "BaseRateEntry",
+    "Drawdown",
+    "DrawdownStatus",
+    "DrawdownStatusChange",
+    "PayeeAccount",
+    "PaymentItem",
+    "PaymentOutcome",
+    "PaymentRun",
+    "PaymentRunStatus",
+    "ProofLine",
+    "ProofOfUse",
+    "ProofStatus",
+    "Recovery",
+    "RecoveryKind",
+    "RecoveryStatus",
+    "Reminder",
+]  # fmt: skip
