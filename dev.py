@@ -117,8 +117,15 @@ def start() -> None:
     manage("migrate", "--no-input", "--verbosity", "0")
     manage("load_registry")
     manage("load_demo")
+    manage("schedule_reminders")
+    say("Starting the background worker (reminders; tasks are kept in the same database)")
+    worker = subprocess.Popen([str(PY), str(ROOT / "manage.py"), "db_worker", "--interval", "5"], cwd=ROOT)
     say(f"Starting Kommunalportal on http://{HOST}/ (stop with Ctrl+C)")
-    manage("runserver", HOST)
+    try:
+        manage("runserver", HOST)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def test(pytest_args: list[str]) -> int:
