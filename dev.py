@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -120,6 +121,8 @@ def start() -> None:
     manage("schedule_reminders")
     say("Starting the background worker (reminders; tasks are kept in the same database)")
     worker = subprocess.Popen([str(PY), str(ROOT / "manage.py"), "db_worker", "--interval", "5"], cwd=ROOT)
+    # Stopped from outside (not by Ctrl+C): leave through `finally`, so that the worker stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     say(f"Starting Kommunalportal on http://{HOST}/ (stop with Ctrl+C)")
     try:
         manage("runserver", HOST)
