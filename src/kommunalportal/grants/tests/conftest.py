@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 
@@ -18,8 +19,22 @@ from .test_services import formula_settings, programme_2020
 IN_TIME = date(2020, 8, 1)
 
 
+def reference_data() -> None:
+    """The measure categories and base rates that data migrations seed, also after a transactional test
+    emptied the tables (the migrations' own functions put them back)."""
+    from django.apps import apps
+
+    for module, function in (
+        ("0002_measure_categories", "add_categories"),
+        ("0011_published_base_rates", "add_base_rates"),
+    ):
+        getattr(import_module(f"kommunalportal.grants.migrations.{module}"), function)(apps, None)
+
+
 @pytest.fixture
 def call(programme_manager):
+    if not MeasureCategory.objects.exists():
+        reference_data()
     programme = programme_2020(programme_manager)
     call = create_call(programme=programme, year=2020, settings=formula_settings(), actor=programme_manager)
     publish_envelopes(call=call, actor=programme_manager)

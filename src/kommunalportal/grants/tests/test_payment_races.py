@@ -13,8 +13,7 @@ from kommunalportal.grants.models import Drawdown, PaymentItem, PaymentRun, Paym
 from .conftest import request
 from .test_races import ATTEMPTS, race
 
-# The measure categories come from a data migration: keep them across the flushes of these tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_releasing_a_run_at_the_same_moment_writes_one_file_and_pays_once(

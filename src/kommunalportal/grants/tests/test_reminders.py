@@ -57,7 +57,7 @@ def test_paid_funds_remind_the_commune_to_spend_them_in_time(
     assert Message.objects.filter(recipient=municipal_signatory, subject__contains=approved[0].reference).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_run_is_queued_once_in_the_database_and_the_worker_runs_it(settings, grant):
     settings.TASKS = DATABASE_TASKS
     assert schedule_reminders() is True

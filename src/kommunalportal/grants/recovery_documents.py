@@ -1,0 +1,126 @@
+"""The letters of a recovery: the hearing (Anhörung) and the recovery decision (Rückforderungsbescheid)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from .documents import _amount, _header, _person
+from .interest import SURCHARGE
+from .models import Application, DecisionKind, Recovery, RecoveryKind
+from .payments import grant_position
+
+
+def _day(value: date) -> str:
+    return date_format(value, "d.m.Y")
+
+
+def _percent(rate: Decimal) -> str:
+    """A rate as a German percentage without needless places: 0.0412 → 4,12 %."""
+    return f"{(rate * 100).normalize():f}".replace(".", ",") + " %"
+
+
+def _iban(iban: str) -> str:
+    """An IBAN in groups of four, as it is printed for people to copy."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def _grant(application: Application) -> dict[str, Any] | None:
+    """The Bescheid in force, which the recovery revokes in part."""
+    decision = (
+        application.decisions.filter(released_at__isnull=False).exclude(kind=DecisionKind.REJECTION)
+        .order_by("-released_at").first()
+    )  # fmt: skip
+    if decision is None or decision.released_at is None:
+        return None
+    return {
+        "number": decision.number or "",
+        "date": _day(timezone.localtime(decision.released_at).date()),
+        "amount": _amount(decision.approved_amount),
+    }
+
+
+def _facts(recovery: Recovery) -> dict[str, Any]:
+    """What both letters state: the grant, what was paid, what is claimed back and why."""
+    application = recovery.application
+    proof, drawdown = recovery.proof, recovery.drawdown
+    return {
+        "kind": recovery.kind,
+        "kind_label": "Minderausgaben laut Verwendungsnachweis"
+        if recovery.kind == RecoveryKind.SHORTFALL
+        else "Nicht rechtzeitig verwendete Mittel",
+        "grant": _grant(application),
+        "paid_amount": _amount(grant_position(application).paid),
+        "principal_amount": _amount(recovery.principal_amount),
+        "interest_from": _day(recovery.interest_from),
+        "surcharge": f"{(SURCHARGE * 100).normalize():f}",
+        "reason": recovery.reason,
+        "proof": {
+            "submitted_on": _day(timezone.localtime(proof.submitted_at).date()),
+            "eligible_amount": _amount(proof.eligible_amount or Decimal(0)),
+            "settlement_reason": proof.settlement_reason,
+        }
+        if proof is not None
+        else None,
+        "drawdown": {
+            "reference": drawdown.reference,
+            "amount": _amount(drawdown.amount),
+            "paid_on": _day(drawdown.paid_on) if drawdown.paid_on else "",
+            "spend_by": _day(drawdown.spend_by),
+        }
+        if drawdown is not None
+        else None,
+        "hearing_sent_on": _day(timezone.localtime(recovery.hearing_sent_at).date()),
+        "hearing_until": _day(recovery.hearing_until),
+        "prepared_by": _person(recovery.prepared_by),
+    }
+
+
+def hearing_data(recovery: Recovery) -> dict[str, Any]:
+    """What the letter of the hearing prints: the intended recovery and the time to state a view."""
+    # The letter is German whatever language the clerk's screen shows.
+    with translation.override("de"):
+        return {
+            **_header(recovery.application, recovery.reference, recovery.hearing_sent_at),
+            "title": "Anhörung vor einer Rückforderung",
+            **_facts(recovery),
+        }
+
+
+def recovery_decision_data(recovery: Recovery, *, on: date) -> dict[str, Any]:
+    """What the recovery decision prints, dated `on`, with the interest accrued up to that day."""
+    # The services module issues this letter and owns the base-rate table; a module-level import would be a cycle.
+    from .proofs import recovery_interest
+
+    accrued = recovery_interest(recovery, until=max(on, recovery.interest_from))
+    with translation.override("de"):
+        return {
+            **_header(recovery.application, recovery.reference, None),
+            "date": _day(on),
+            "title": "Rückforderungsbescheid",
+            "number": recovery.number or "",
+            **_facts(recovery),
+            "statement": recovery.statement,
+            "interest_until": _day(accrued.end),
+            "interest_amount": _amount(accrued.total),
+            "interest_periods": [
+                {
+                    "from": _day(period.start + timedelta(days=1)),
+                    "to": _day(period.end),
+                    "days": period.days,
+                    "rate": _percent(period.annual_rate),
+                }
+                for period in accrued.periods
+            ],
+            "due_on": _day(recovery.due_on) if recovery.due_on else "",
+            "treasury": {
+                "name": settings.TREASURY_NAME,
+                "iban": _iban(settings.TREASURY_IBAN),
+                "bic": settings.TREASURY_BIC,
+            },
+            "payment_reference": recovery.number or recovery.reference,
+            "issued_by": _person(recovery.issued_by) if recovery.issued_by else "",
+        }
