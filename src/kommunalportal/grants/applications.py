@@ -63,7 +63,11 @@ SUBMISSION_CHECKS = frozenset(
 LIVE_STATUSES = frozenset(set(ApplicationStatus) - {ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED})
 
 
-def _locked(application: Application, *, with_call: bool = False) -> Application:
+# Who in a commune hears about its grants: the people who apply for them and sign for them.
+APPLICANT_ROLES = (Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY)
+
+
+def locked_application(application: Application, *, with_call: bool = False) -> Application:
     """The application, row-locked and read afresh; with its call when the act checks rules."""
     related = ("organisation", "call") if with_call else ("organisation",)
     return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
@@ -74,13 +78,13 @@ def _notice(application: Application, *, subject: str, body: str) -> Notice:
     return Notice(organisation=application.organisation, subject=subject, body=body, link=link)
 
 
-def _tell_communes(notices: list[Notice], *, actor: Any) -> None:
+def tell_communes(notices: list[Notice], *, actor: Any) -> None:
     """Inbox and mail for the applicants and signatories of each commune."""
-    notify_organisations(notices=notices, roles=[Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY], actor=actor)
+    notify_organisations(notices=notices, roles=APPLICANT_ROLES, actor=actor)
 
 
 def _tell_commune(application: Application, *, actor: Any, subject: str, body: str) -> None:
-    _tell_communes([_notice(application, subject=subject, body=body)], actor=actor)
+    tell_communes([_notice(application, subject=subject, body=body)], actor=actor)
 
 
 def _noon(day: date) -> datetime:
@@ -150,7 +154,7 @@ def start_application(
 
 
 def lock_for_editing(application: Application, actor: Any) -> Application:
-    application = _locked(application)
+    application = locked_application(application)
     require(policies.can_draft_application(actor, application.organisation))
     if application.status not in EDITABLE:
         raise DomainError(_("The application can no longer be changed."))
@@ -404,7 +408,7 @@ def _content(application: Application, measures: list[Measure]) -> dict[str, Any
 @transaction.atomic
 def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
     """Submit the application: it is frozen as a numbered version and goes to the review."""
-    application = _locked(application, with_call=True)
+    application = locked_application(application, with_call=True)
     require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
     submitted_at = timezone.now() if today is None else _noon(today)
@@ -447,7 +451,7 @@ def receipt_of(*, version: ApplicationVersion, actor: Any) -> Document:
 @transaction.atomic
 def withdraw_application(*, application: Application, actor: Any) -> Application:
     """The commune withdraws its application before a decision."""
-    application = _locked(application)
+    application = locked_application(application)
     require(policies.can_submit_application(actor, application))
     _move(application, ApplicationStatus.WITHDRAWN, actor=actor)
     return application
@@ -456,7 +460,7 @@ def withdraw_application(*, application: Application, actor: Any) -> Application
 @transaction.atomic
 def request_changes(*, application: Application, actor: Any, message: str) -> Application:
     """The review returns the application to the commune with a message."""
-    application = _locked(application)
+    application = locked_application(application)
     require(policies.can_review(actor))
     if not message.strip():
         raise DomainError(_("Tell the commune what to change."))
@@ -498,7 +502,7 @@ def prepare_decision(
     on: date | None = None,
 ) -> GrantDecision:
     """Prepare a decision (first pair of eyes). Partial approval reduces measures, with a reason."""
-    application = _locked(application, with_call=True)
+    application = locked_application(application, with_call=True)
     require(policies.can_review(actor))
     measures = list(application.measures.select_related("category"))
     if kind == DecisionKind.REJECTION:
@@ -639,7 +643,7 @@ def _announce_many(released: list[GrantDecision], *, actor: Any) -> None:
     for decision in released:
         if decision.kind == DecisionKind.AMENDMENT:
             _apply_amendment(decision)
-    _tell_communes(
+    tell_communes(
         [
             _notice(
                 d.application,
@@ -684,7 +688,7 @@ def send_back_decision(*, decision: GrantDecision, actor: Any, reason: str) -> G
         raise DomainError(_("This decision is no longer pending."))
     decision.is_withdrawn = True
     decision.save(update_fields=["is_withdrawn"])
-    application = _locked(decision.application)
+    application = locked_application(decision.application)
     if decision.kind == DecisionKind.AMENDMENT:
         _move(application, ApplicationStatus.AMENDMENT_REQUESTED, actor=actor, note=reason)
         return decision
@@ -707,7 +711,7 @@ def request_amendment(
     *, application: Application, actor: Any, requested_amount: Decimal, reason: str
 ) -> AmendmentRequest:
     """The commune asks to change its grant after the Bescheid (Änderungsantrag)."""
-    application = _locked(application, with_call=True)
+    application = locked_application(application, with_call=True)
     require(policies.can_submit_application(actor, application))
     if application.status not in GRANTED:
         raise DomainError(_("Only a granted application can be amended."))
@@ -733,7 +737,7 @@ def request_amendment(
 @transaction.atomic
 def decide_amendment(*, application: Application, actor: Any, approve: bool, reason: str = "") -> GrantDecision | None:
     """The review prepares an Änderungsbescheid (released by a second person) or refuses the request."""
-    application = _locked(application)
+    application = locked_application(application)
     require(policies.can_review(actor))
     amendment = application.amendments.filter(outcome="").order_by("-filed_at").first()
     if application.status != ApplicationStatus.AMENDMENT_REQUESTED or amendment is None:

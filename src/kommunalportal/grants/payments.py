@@ -11,12 +11,11 @@ from typing import Any
 import schwifty
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import record_event
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import format_amount
@@ -25,12 +24,12 @@ from kommunalportal.core.references import next_reference
 from kommunalportal.core.workflow import move_many, move_to
 from kommunalportal.documents.models import DocumentKind
 from kommunalportal.documents.services import store_document
-from kommunalportal.notifications.services import Notice, notify_organisations
+from kommunalportal.notifications.services import Notice
 from kommunalportal.organisations.models import Organisation
 from kommunalportal.organisations.selectors import land
 
 from . import policies
-from .applications import current_grant
+from .applications import current_grant, tell_communes
 from .models import (
     Application,
     Drawdown,
@@ -46,29 +45,25 @@ from .workflow import DRAWDOWN_TRANSITIONS, GRANTED, PAYMENT_RUN_TRANSITIONS, Dr
 
 # Drawdowns that count against the grant: everything not rejected.
 COMMITTED = (DrawdownStatus.REQUESTED, DrawdownStatus.APPROVED, DrawdownStatus.IN_RUN, DrawdownStatus.PAID)
-COMMUNE_MONEY_ROLES = [Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY]
 
 
-def _tell(organisation: Organisation, *, subject: str, body: str, link: str, actor: Any) -> None:
-    notify_organisations(
-        notices=[Notice(organisation=organisation, subject=subject, body=body, link=link)],
-        roles=COMMUNE_MONEY_ROLES,
-        actor=actor,
+def tell_about_money(organisation: Organisation, *, subject: str, body: str, actor: Any) -> None:
+    """Inbox and mail for the commune's applicants and signatories, linking to its grant funds."""
+    tell_communes(
+        [Notice(organisation=organisation, subject=subject, body=body, link=reverse("grants:money"))], actor=actor
     )
-
-
-def _masked(iban: str) -> str:
-    return f"{iban[:4]} … {iban[-4:]}" if iban else ""
 
 
 # Bank account
 
 
+def accounts_in_force() -> QuerySet[PayeeAccount]:
+    """The accounts confirmed by a second person and not replaced since (one per commune at most)."""
+    return PayeeAccount.objects.filter(confirmed_at__isnull=False, replaced_at__isnull=True)
+
+
 def payee_account_of(organisation: Organisation) -> PayeeAccount | None:
-    """The account in force: confirmed by a second person and not replaced since."""
-    return PayeeAccount.objects.filter(
-        organisation=organisation, confirmed_at__isnull=False, replaced_at__isnull=True
-    ).first()
+    return accounts_in_force().filter(organisation=organisation).first()
 
 
 def _checked_account(iban: str, bic: str) -> tuple[str, str, str]:
@@ -140,11 +135,10 @@ def confirm_payee_account(*, account: PayeeAccount, actor: Any) -> PayeeAccount:
         after={"iban": account.iban, "bic": account.bic, "holder": account.holder},
     )  # fmt: skip
     # A change of account is a classic fraud: the commune hears of it at once.
-    _tell(
-        account.organisation, actor=actor, link=reverse("grants:money"),
-        subject=_("Your bank account for grants has been changed"),
+    tell_about_money(
+        account.organisation, actor=actor, subject=_("Your bank account for grants has been changed"),
         body=_("From now on grants are paid to %(holder)s, IBAN %(iban)s. If you did not ask for this, call the "
-               "ministry at once.") % {"holder": account.holder, "iban": _masked(account.iban)},
+               "ministry at once.") % {"holder": account.holder, "iban": account.masked_iban},
     )  # fmt: skip
     return account
 
@@ -161,10 +155,9 @@ def reject_payee_account(*, account: PayeeAccount, actor: Any, reason: str) -> P
     account.is_rejected = True
     account.save(update_fields=["is_rejected"])
     record_event(actor=actor, action="grants.payee_account.rejected", obj=account, after={"reason": reason.strip()})
-    _tell(
-        account.organisation, actor=actor, link=reverse("grants:money"),
-        subject=_("Your new bank account was not confirmed"), body=reason.strip(),
-    )  # fmt: skip
+    tell_about_money(
+        account.organisation, actor=actor, subject=_("Your new bank account was not confirmed"), body=reason.strip()
+    )
     return account
 
 
@@ -284,8 +277,8 @@ def reject_drawdown(*, drawdown: Drawdown, actor: Any, note: str) -> Drawdown:
     if not note.strip():
         raise DomainError(_("Give the commune a reason."))
     drawdown = _decide_drawdown(drawdown, actor=actor, target=DrawdownStatus.REJECTED, note=note)
-    _tell(
-        drawdown.application.organisation, actor=actor, link=reverse("grants:money"),
+    tell_about_money(
+        drawdown.application.organisation, actor=actor,
         subject=_("Drawdown %(reference)s rejected") % {"reference": drawdown.reference}, body=note.strip(),
     )  # fmt: skip
     return drawdown
@@ -405,12 +398,7 @@ def release_payment_run(*, run: PaymentRun, actor: Any) -> PaymentRun:
     if not items:
         raise DomainError(_("The payment run is empty."))
     organisations = {i.drawdown.application.organisation for i in items}
-    accounts = {
-        a.organisation_id: a
-        for a in PayeeAccount.objects.filter(
-            organisation__in=organisations, confirmed_at__isnull=False, replaced_at__isnull=True
-        )
-    }
+    accounts = {a.organisation_id: a for a in accounts_in_force().filter(organisation__in=organisations)}
     missing = sorted(o.short_name for o in organisations if o.pk not in accounts)
     if missing:
         raise DomainError(_("No confirmed bank account for: %(communes)s.") % {"communes": ", ".join(missing)})
@@ -474,8 +462,8 @@ def record_payment_outcome(*, run: PaymentRun, actor: Any, failed: dict[str, str
     by_commune: dict[int, list[PaymentItem]] = defaultdict(list)
     for item in paid:
         by_commune[item.drawdown.application.organisation_id].append(item)
-    notify_organisations(
-        notices=[
+    tell_communes(
+        [
             Notice(
                 organisation=items_[0].drawdown.application.organisation, link=reverse("grants:money"),
                 subject=_("Grant funds paid"),
@@ -486,6 +474,6 @@ def record_payment_outcome(*, run: PaymentRun, actor: Any, failed: dict[str, str
             )
             for items_ in by_commune.values()
         ],
-        roles=COMMUNE_MONEY_ROLES, actor=actor,
+        actor=actor,
     )  # fmt: skip
     return run

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,11 +20,9 @@ from kommunalportal.core.references import next_reference
 from kommunalportal.core.workflow import move_to
 from kommunalportal.documents.models import DocumentKind
 from kommunalportal.documents.services import issue_document
-from kommunalportal.notifications.services import Notice, notify_organisations
-from kommunalportal.organisations.models import Organisation
 
 from . import interest, policies
-from .applications import current_grant
+from .applications import current_grant, locked_application
 from .models import (
     Application,
     BaseRateEntry,
@@ -35,7 +32,7 @@ from .models import (
     Recovery,
     RecoveryKind,
 )
-from .payments import COMMUNE_MONEY_ROLES, grant_position
+from .payments import grant_position, tell_about_money
 from .recovery_documents import hearing_data, recovery_decision_data
 from .settlement import Settlement, settle
 from .workflow import (
@@ -56,14 +53,6 @@ LOWEST_BASE_RATE = Decimal("-0.10")
 HIGHEST_BASE_RATE = Decimal("0.20")
 
 
-def _tell(organisation: Organisation, *, subject: str, body: str, actor: Any) -> None:
-    notify_organisations(
-        notices=[Notice(organisation=organisation, subject=subject, body=body, link=reverse("grants:money"))],
-        roles=COMMUNE_MONEY_ROLES,
-        actor=actor,
-    )
-
-
 def _day(value: date) -> str:
     return date_format(value, "d.m.Y")
 
@@ -75,14 +64,6 @@ def _is_cents(amount: Decimal) -> bool:
 def _paid(application: Application) -> Decimal:
     """What the treasury has paid out of the grant: the drawdowns it confirmed as paid."""
     return grant_position(application).paid
-
-
-def _locked_application(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call", "organisation")
-        .get(pk=application.pk)
-    )
 
 
 # Proof of use
@@ -115,7 +96,7 @@ def submit_proof(
 ) -> ProofOfUse:  # fmt: skip
     """The commune submits its proof of use: the factual report and the actual costs of every measure."""
     # The application's row lock queues two submissions of the same proof; the second finds the first.
-    application = _locked_application(application)
+    application = locked_application(application, with_call=True)
     require(policies.can_submit_proof(actor, application))
     if application.status not in GRANTED:
         raise DomainError(_("A proof of use can be submitted only for a granted application."))
@@ -195,7 +176,7 @@ def review_proof(*, proof: ProofOfUse, actor: Any, note: str = "") -> ProofOfUse
     else:
         subject = _("Proof of use %(reference)s accepted") % {"reference": application.reference}
         body = settlement.reason
-    _tell(application.organisation, actor=actor, subject=subject, body=f"{body}\n\n{note.strip()}".strip())
+    tell_about_money(application.organisation, actor=actor, subject=subject, body=f"{body}\n\n{note.strip()}".strip())
     return proof
 
 
@@ -211,7 +192,7 @@ def return_proof(*, proof: ProofOfUse, actor: Any, note: str) -> ProofOfUse:
     _move_proof(
         proof, ProofStatus.RETURNED, actor=actor, note=note, extra=("reviewed_by", "reviewed_at", "review_note")
     )
-    _tell(
+    tell_about_money(
         proof.application.organisation, actor=actor, body=note,
         subject=_("Proof of use %(reference)s returned for completion") % {"reference": proof.application.reference},
     )  # fmt: skip
@@ -299,7 +280,7 @@ def start_recovery(
 ) -> Recovery:  # fmt: skip
     """The ministry intends to claim money back and hears the commune first (Anhörung, § 28 VwVfG)."""
     # The application's row lock queues two recoveries of the same grant: together never more than was paid.
-    application = _locked_application(application)
+    application = locked_application(application, with_call=True)
     require(policies.can_decide_drawdown(actor))
     reason = reason.strip()
     if not reason:
@@ -342,7 +323,7 @@ def start_recovery(
         after={"application": application.reference, "kind": kind, "principal": principal,
                "interest_from": interest_from, "hearing_until": recovery.hearing_until, "reason": reason},
     )  # fmt: skip
-    _tell(
+    tell_about_money(
         application.organisation, actor=actor,
         subject=_("Hearing before a recovery: %(reference)s") % {"reference": recovery.reference},
         body=_("The ministry intends to claim back %(amount)s of the grant %(application)s. You may state your view "
@@ -403,7 +384,7 @@ def issue_recovery(*, recovery: Recovery, actor: Any, due_days: int = 30, today:
         recovery, RecoveryStatus.ISSUED, actor=actor, note=recovery.number,
         extra=("number", "issued_by", "issued_at", "due_on", "document"),
     )  # fmt: skip
-    _tell(
+    tell_about_money(
         recovery.application.organisation, actor=actor,
         subject=_("Recovery decision %(number)s") % {"number": recovery.number},
         body=_("Please repay %(amount)s of the grant %(application)s by %(day)s, quoting %(number)s, with interest "
@@ -424,7 +405,7 @@ def drop_recovery(*, recovery: Recovery, actor: Any, reason: str) -> Recovery:
     if not reason:
         raise DomainError(_("Give the commune a reason."))
     _move_recovery(recovery, RecoveryStatus.DROPPED, actor=actor, note=reason, extra=())
-    _tell(
+    tell_about_money(
         recovery.application.organisation, actor=actor, body=reason,
         subject=_("Recovery %(reference)s dropped") % {"reference": recovery.reference},
     )  # fmt: skip

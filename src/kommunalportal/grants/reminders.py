@@ -15,6 +15,7 @@ from kommunalportal.notifications.services import Notice, notify_organisations
 from kommunalportal.organisations.models import Organisation
 from kommunalportal.organisations.selectors import land
 
+from .applications import APPLICANT_ROLES
 from .models import Application, Drawdown, ProofOfUse, Reminder
 from .workflow import GRANTED, DrawdownStatus, ProofStatus
 
@@ -42,7 +43,7 @@ def due_reminders(today: date) -> list[Due]:
     """Every reminder that is due today, whether or not it was sent before."""
     due: list[Due] = []
     money = reverse("grants:money")
-    commune = (Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY)
+    commune = APPLICANT_ROLES
     proven = ProofOfUse.objects.exclude(status=ProofStatus.RETURNED).values("application_id")
     for application in (
         Application.objects.filter(status__in=GRANTED, call__proof_of_use_due_on__lte=today + PROOF_AHEAD)

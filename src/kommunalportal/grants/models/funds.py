@@ -54,7 +54,12 @@ class PayeeAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.holder} ({self.iban[:4]} … {self.iban[-4:]})"
+        return f"{self.holder} ({self.masked_iban})"
+
+    @property
+    def masked_iban(self) -> str:
+        """Country, check digits and the last four digits: enough to recognise the account in a message."""
+        return f"{self.iban[:4]} … {self.iban[-4:]}"
 
 
 class Drawdown(models.Model):
