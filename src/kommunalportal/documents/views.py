@@ -15,6 +15,9 @@ def download(request: HttpRequest, public_id: str) -> FileResponse:
         raise Http404
     extension, media_type = file_format(document.kind)
     filename = f"{document.title}.{extension}".replace("/", "-")
-    response = FileResponse(document.file.open("rb"), content_type=media_type, filename=filename)
+    # PDFs open in the browser; data files (the SEPA file for the treasury) are saved, not shown.
+    response = FileResponse(
+        document.file.open("rb"), content_type=media_type, filename=filename, as_attachment=extension != "pdf"
+    )
     response["X-Content-SHA256"] = document.sha256
     return response

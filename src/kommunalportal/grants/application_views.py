@@ -1,6 +1,5 @@
 """Pages of applications: the commune drafts and submits, the ministry reviews and decides."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from kommunalportal.accounts.policies import is_ministry_user
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.selectors import organisations_of
 from kommunalportal.core.errors import DomainError
+from kommunalportal.core.forms import euro_amount, is_uuid
 
 from . import applications as svc
 from . import policies
@@ -330,10 +330,9 @@ def application_prepare_decision(request: HttpRequest, public_id: str) -> HttpRe
     if kind == DecisionKind.PARTIAL_APPROVAL:
         approved = {}
         for measure in application.measures.all():
-            raw = request.POST.get(f"approved_{measure.pk}", "").replace(",", ".").strip()
             try:
-                approved[measure.pk] = Decimal(raw).quantize(Decimal("0.01"))
-            except InvalidOperation:
+                approved[measure.pk] = euro_amount(request.POST.get(f"approved_{measure.pk}", ""))
+            except DomainError:
                 return _refused(request, application, DomainError(_("Give an approved amount for every measure.")))
     try:
         svc.prepare_decision(
@@ -383,9 +382,9 @@ def application_amendment(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     application = _application_or_404(user, public_id)
     try:
-        amount = Decimal(request.POST.get("requested_amount", "").replace(",", ".").strip())
-    except InvalidOperation:
-        return _refused(request, application, DomainError(_("Give the new grant in euros.")))
+        amount = euro_amount(request.POST.get("requested_amount", ""))
+    except DomainError as error:
+        return _refused(request, application, error)
     try:
         svc.request_amendment(
             application=application, actor=user, requested_amount=amount, reason=request.POST.get("reason", "")
@@ -450,7 +449,8 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if form.is_valid() else {}
         selected = review_queue(user, status=data.get("status", ""), text=data.get("q", ""))
     else:
-        selected = applications_visible_to(user).filter(public_id__in=request.POST.getlist("selected"))
+        picked = [value for value in request.POST.getlist("selected") if is_uuid(value)]
+        selected = applications_visible_to(user).filter(public_id__in=picked)
     action = request.POST.get("action")
     if action == "prepare_approvals":
         result = svc.prepare_approvals_in_bulk(applications=selected, actor=user)

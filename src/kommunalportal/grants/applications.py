@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,39 +304,41 @@ def facts_of_many(
     on: date | None = None,
     measures: dict[int, list[Measure]] | None = None,
     funded_elsewhere: bool = True,
+    envelopes: dict[tuple[int, int], Decimal] | None = None,
 ) -> dict[int, ApplicationFacts]:
     """What the checks need to know, for any number of applications in four queries (calls loaded with them).
 
     `funded_elsewhere=False` leaves out the commune's other applications (the submission does not check
-    "not funded twice"; the review does).
+    "not funded twice"; the review does). `envelopes` by (call, commune), when the caller read them already.
     """
     if measures is None:
         measures = _measures_of(applications)
     calls = {a.call_id: a.call for a in applications}
     organisations = {a.organisation_id for a in applications}
     formula = [pk for pk, call in calls.items() if call.shape == CallShape.FORMULA]
-    envelopes = {
-        (call, organisation): amount
-        for call, organisation, amount in Envelope.objects.filter(
-            call_id__in=formula, organisation_id__in=organisations
-        ).values_list("call_id", "organisation_id", "amount")
-    }
+    if envelopes is None:
+        found = Envelope.objects.filter(call_id__in=formula, organisation_id__in=organisations).order_by()
+        envelopes = {(call, organisation): amount for call, organisation, amount in found.values_list(
+            "call_id", "organisation_id", "amount")}  # fmt: skip
     categories: dict[int, set[str]] = defaultdict(set)
-    for call_id, code in Call.categories.through.objects.filter(call_id__in=calls).values_list(
-        "call_id", "measurecategory__code"
+    for call_id, code in (
+        Call.categories.through.objects.filter(call_id__in=calls)
+        .order_by()
+        .values_list("call_id", "measurecategory__code")
     ):
         categories[call_id].add(code)
     # The same measure must not be funded twice: the commune's measures in other live applications of the programme.
     elsewhere: dict[tuple[int, int], list[tuple[int, str, str]]] = defaultdict(list)
-    others = Measure.objects.none() if not funded_elsewhere else Measure.objects.all()
-    for owner, organisation, programme, code, title in others.filter(
-        application__organisation_id__in=organisations,
-        application__call__programme_id__in={call.programme_id for call in calls.values()},
-        application__status__in=LIVE_STATUSES,
-    ).values_list(
-        "application_id", "application__organisation_id", "application__call__programme_id", "category__code", "title"
-    ):
-        elsewhere[(organisation, programme)].append((owner, code, title.strip().lower()))
+    if funded_elsewhere:
+        for owner, organisation, programme, code, title in Measure.objects.filter(
+            application__organisation_id__in=organisations,
+            application__call__programme_id__in={call.programme_id for call in calls.values()},
+            application__status__in=LIVE_STATUSES,
+        ).order_by().values_list(
+            "application_id", "application__organisation_id", "application__call__programme_id",
+            "category__code", "title",
+        ):  # fmt: skip
+            elsewhere[(organisation, programme)].append((owner, code, title.strip().lower()))
     facts = {}
     for application in applications:
         call = application.call
@@ -393,34 +395,48 @@ def preview_checks(
     return check_application(facts)
 
 
-def _content(application: Application, measures: list[Measure]) -> dict[str, Any]:
+def _content(application: Application, measures: list[Measure]) -> tuple[dict[str, Any], str]:
+    """The frozen content of a submitted version, and its SHA-256 (of the content as sorted JSON)."""
     frozen = [
         {"category": m.category.code, "title": m.title, "description": m.description,
          "planned_costs_amount": m.planned_costs_amount, "starts_on": m.starts_on, "ends_on": m.ends_on}
         for m in measures
     ]  # fmt: skip
-    attachments = [{"name": a.original_name, "sha256": a.sha256, "size": a.size} for a in application.attachments.all()]
+    attachments = [
+        {"name": a.original_name, "sha256": a.sha256, "size": a.size}
+        for a in application.attachments.order_by("uploaded_at", "pk")
+    ]
     content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": frozen, "attachments": attachments,
                "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
-    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+    text = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return json.loads(text), hashlib.sha256(text.encode()).hexdigest()
 
 
 @transaction.atomic
 def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
     """Submit the application: it is frozen as a numbered version and goes to the review."""
-    application = locked_application(application, with_call=True)
+    # The commune's envelope comes with the lock: the checks need it, and it is one read fewer.
+    envelope = Envelope.objects.filter(call=OuterRef("call"), organisation=OuterRef("organisation")).order_by()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organisation", "call")
+        .annotate(envelope_amount=Subquery(envelope.values("amount")[:1]))
+        .get(pk=application.pk)
+    )
     require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
     submitted_at = timezone.now() if today is None else _noon(today)
     today = today or timezone.localdate()
-    measures = list(application.measures.select_related("category"))
-    facts = facts_of_many([application], on=today, measures={application.pk: measures}, funded_elsewhere=False)
+    measures = list(application.measures.select_related("category").order_by("pk"))
+    envelopes = {(application.call_id, application.organisation_id): application.envelope_amount or Decimal(0)}
+    facts = facts_of_many(
+        [application], on=today, measures={application.pk: measures}, funded_elsewhere=False, envelopes=envelopes
+    )
     checks = check_application(facts[application.pk])
     failed = [r for r in checks if r.code in SUBMISSION_CHECKS and not r.passed]
     if failed:
         raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
-    content = _content(application, measures)
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    content, digest = _content(application, measures)
     application.version += 1
     application.submitted_at = submitted_at
     application.submitted_by = actor

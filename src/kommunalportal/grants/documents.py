@@ -1,6 +1,6 @@
 """The grant's documents: the receipt of a submission and the Bescheid, rendered by the documents app."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,11 @@ from kommunalportal.documents.models import Document, DocumentKind
 from kommunalportal.documents.services import issue_document, store_document
 
 from .models import Application, ApplicationVersion, DecisionKind, FinancingType, GrantDecision
+
+
+def letter_day(value: date) -> str:
+    """A day as the letters and messages print it: 15.10.2020, whatever the reader's language."""
+    return date_format(value, "d.m.Y")
 
 
 def _amount(value: Any) -> str:
@@ -30,7 +35,7 @@ def _header(application: Application, reference: str, dated: datetime | None) ->
         "authority": settings.AUTHORITY_NAME,
         "authority_address": settings.AUTHORITY_ADDRESS,
         "reference": reference,
-        "date": date_format(timezone.localtime(dated).date() if dated else timezone.localdate(), "d.m.Y"),
+        "date": letter_day(timezone.localtime(dated).date() if dated else timezone.localdate()),
         "recipient": {
             "name": organisation.name,
             "postcode": organisation.postcode,
@@ -96,7 +101,7 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
         "kind": decision.kind,
         "reason": decision.reason,
         "legal_basis": call.programme.legal_basis,
-        "submitted_on": date_format(timezone.localtime(application.submitted_at), "d.m.Y")
+        "submitted_on": letter_day(timezone.localtime(application.submitted_at).date())
         if application.submitted_at
         else "",
         "approved_amount": _amount(decision.approved_amount),
@@ -105,7 +110,7 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
             {
                 "title": m.title,
                 "category": m.category.name,
-                "period": f"{date_format(m.starts_on, 'd.m.Y')}–{date_format(m.ends_on, 'd.m.Y')}",
+                "period": f"{letter_day(m.starts_on)}–{letter_day(m.ends_on)}",
                 "costs": _amount(m.planned_costs_amount),
                 "approved": _amount(m.approved_amount or Decimal(0)),
             }
@@ -115,10 +120,10 @@ def decision_data(decision: GrantDecision) -> dict[str, Any]:
         "financing_type": str(FinancingType(call.financing_type).label),
         "funding_rate": f"{(call.funding_rate * 100).normalize():f} %" if call.funding_rate else None,
         "min_own_share": f"{(call.min_own_share_rate * 100).normalize():f} %",
-        "period_start": date_format(min((m.starts_on for m in measures), default=call.opens_on), "d.m.Y"),
-        "period_end": date_format(max((m.ends_on for m in measures), default=call.proof_of_use_due_on), "d.m.Y"),
+        "period_start": letter_day(min((m.starts_on for m in measures), default=call.opens_on)),
+        "period_end": letter_day(max((m.ends_on for m in measures), default=call.proof_of_use_due_on)),
         "drawdown_window_days": call.drawdown_window_days,
-        "proof_of_use_due_on": date_format(call.proof_of_use_due_on, "d.m.Y"),
+        "proof_of_use_due_on": letter_day(call.proof_of_use_due_on),
         "prepared_by": _person(decision.prepared_by),
         "released_by": _person(decision.released_by),
         "partners": [

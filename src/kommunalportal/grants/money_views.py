@@ -1,9 +1,8 @@
 """Pages of the money after the Bescheid: the commune's money and bank account, drawdowns, payment runs."""
 
 import csv
-import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -20,6 +19,8 @@ from kommunalportal.accounts.policies import is_ministry_user
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.selectors import organisations_of
 from kommunalportal.core.errors import DomainError
+from kommunalportal.core.forms import euro_amount, is_uuid
+from kommunalportal.core.money import format_amount
 
 from . import payments, policies
 from .models import DrawdownStatus, PaymentRunStatus
@@ -33,20 +34,6 @@ from .selectors import (
 )
 
 MONEY_COLUMNS = ["reference", "commune", "key", "call", "approved", "drawn", "paid", "proven", "open", "to_repay"]
-
-
-def _amount(value: str) -> Decimal:
-    """An amount typed the German or the English way (1.234,56 or 1234.56); a German message otherwise."""
-    text = value.strip().replace(" ", "").replace("€", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(_("Enter an amount in euros, such as 1.234,56.")) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise DomainError(_("Enter an amount in euros with at most two decimal places."))
-    return amount
 
 
 def _rows(ledger: list[GrantMoney]) -> list[list[Any]]:
@@ -65,7 +52,7 @@ def money(request: HttpRequest) -> HttpResponse:
     applications = applications_visible_to(user)
     call = request.GET.get("aufruf", "")
     if call:
-        applications = applications.filter(call__public_id=call) if _is_uuid(call) else applications.none()
+        applications = applications.filter(call__public_id=call) if is_uuid(call) else applications.none()
     ledger = money_of(applications)
     export = request.GET.get("format")
     if export in {"csv", "xlsx"}:
@@ -90,14 +77,6 @@ def money(request: HttpRequest) -> HttpResponse:
             m.application.pk for m in ledger if policies.can_request_drawdown(user, m.application) and m.open > 0
         }
     return render(request, "grants/money.html", context)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _export(ledger: list[GrantMoney], kind: str) -> HttpResponse:
@@ -192,15 +171,15 @@ def drawdown_request(request: HttpRequest, public_id: str) -> HttpResponse:
         values = {"expenses": request.POST.get("expenses", ""), "purpose": request.POST.get("purpose", "")}
         try:
             drawdown = payments.request_drawdown(
-                application=application, actor=user, expenses=_amount(values["expenses"]), purpose=values["purpose"],
-                will_spend_in_time=request.POST.get("in_time") == "on",
+                application=application, actor=user, expenses=euro_amount(values["expenses"]),
+                purpose=values["purpose"], will_spend_in_time=request.POST.get("in_time") == "on",
             )  # fmt: skip
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
             return _back(
-                request, _("Drawdown %(reference)s requested: %(amount)s €.")
-                % {"reference": drawdown.reference, "amount": drawdown.amount},
+                request, _("Drawdown %(reference)s requested: %(amount)s.")
+                % {"reference": drawdown.reference, "amount": format_amount(drawdown.amount)},
             )  # fmt: skip
     return render(
         request, "grants/drawdown_form.html",
@@ -249,7 +228,7 @@ def drawdown_decide(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    picked = [value for value in request.POST.getlist("drawdown") if _is_uuid(value)]
+    picked = [value for value in request.POST.getlist("drawdown") if is_uuid(value)]
     chosen = drawdowns_visible_to(user).filter(public_id__in=picked)
     try:
         execution_on = date.fromisoformat(request.POST.get("execution_on", ""))
@@ -301,7 +280,8 @@ def run_act(request: HttpRequest, public_id: str, act: str) -> HttpResponse:
             payments.release_payment_run(run=run, actor=user)
             message = _("Payment run released; the SEPA file is ready.")
         elif act == "remove":
-            item = run.items.filter(pk=request.POST.get("item") or 0).first()
+            picked = request.POST.get("item", "")
+            item = run.items.filter(pk=int(picked)).first() if picked.isdigit() else None
             if item is None:
                 raise Http404
             payments.remove_from_payment_run(run=run, item=item, actor=user)

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommunalportal.core import clock
 from kommunalportal.core.audit import record_event
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import format_amount
@@ -104,7 +104,7 @@ def propose_payee_account(*, organisation: Organisation, actor: Any, holder: str
         raise DomainError(_("A change of the account is already waiting for confirmation."))
     account = PayeeAccount.objects.create(
         organisation=organisation, holder=holder[:70], iban=iban_text, bic=bic_text, bank_name=bank[:200],
-        proposed_by=actor, proposed_at=timezone.now(),
+        proposed_by=actor, proposed_at=clock.now(),
     )  # fmt: skip
     current = payee_account_of(organisation)
     record_event(
@@ -122,7 +122,7 @@ def confirm_payee_account(*, account: PayeeAccount, actor: Any) -> PayeeAccount:
     require(policies.can_confirm_payee_account(actor, account))
     if account.confirmed_at is not None or account.is_rejected:
         raise DomainError(_("This account change has already been decided."))
-    now = timezone.now()
+    now = clock.now()
     current = payee_account_of(account.organisation)
     if current is not None:
         current.replaced_at = now
@@ -237,11 +237,11 @@ def request_drawdown(
                 "granted": format_amount(position.granted), "drawn": format_amount(position.requested + position.paid),
             }
         )  # fmt: skip
-    today = today or timezone.localdate()
+    today = today or clock.today()
     drawdown = Drawdown.objects.create(
         reference=next_reference(f"MA-{today.year}"), application=application, expenses_amount=expenses,
         amount=amount, purpose=purpose.strip(), spend_by=today + timedelta(days=call.drawdown_window_days),
-        requested_by=actor, requested_at=timezone.now(),
+        requested_by=actor, requested_at=clock.now(),
     )  # fmt: skip
     DrawdownStatusChange.objects.create(drawdown=drawdown, from_status="", to_status=drawdown.status, actor=actor)
     record_event(
@@ -256,7 +256,7 @@ def _decide_drawdown(drawdown: Drawdown, *, actor: Any, target: str, note: str) 
         Drawdown.objects.select_for_update(of=("self",)).select_related("application__organisation").get(pk=drawdown.pk)
     )
     require(policies.can_decide_drawdown(actor))
-    drawdown.decided_by, drawdown.decided_at, drawdown.decision_note = actor, timezone.now(), note.strip()
+    drawdown.decided_by, drawdown.decided_at, drawdown.decision_note = actor, clock.now(), note.strip()
     move_to(
         drawdown, target, transitions=DRAWDOWN_TRANSITIONS, actor=actor, labels=_label,
         record_history=_history(drawdown, actor, note.strip()), note=note.strip(),
@@ -311,11 +311,11 @@ def create_payment_run(*, actor: Any, execution_on: date, drawdowns: Iterable[Dr
             _("Only approved drawdowns that are not in a run can be paid: %(references)s.")
             % {"references": ", ".join(taken) or "?"}
         )
-    if execution_on < timezone.localdate():
+    if execution_on < clock.today():
         raise DomainError(_("The execution date cannot be in the past."))
     run = PaymentRun.objects.create(
         reference=next_reference(f"ZL-{execution_on.year}"), execution_on=execution_on, created_by=actor,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )  # fmt: skip
     # A drawdown whose transfer failed is paid again in a later run, under a new end-to-end id.
     attempts = dict(
@@ -416,7 +416,11 @@ def release_payment_run(*, run: PaymentRun, actor: Any) -> PaymentRun:
     PaymentItem.objects.bulk_update(items, ["holder", "iban", "bic"])
     message_id = f"KP-{run.reference}"
     sepa = credit_transfer_file(
-        debtor=treasury(), message_id=message_id, execution_date=run.execution_on, transfers=transfers
+        debtor=treasury(),
+        message_id=message_id,
+        execution_date=run.execution_on,
+        transfers=transfers,
+        created_at=clock.now(),
     )
     state = land()
     if state is None:
@@ -426,7 +430,7 @@ def release_payment_run(*, run: PaymentRun, actor: Any) -> PaymentRun:
         title=_("SEPA payment file %(reference)s") % {"reference": run.reference}, actor=actor,
     )  # fmt: skip
     run.message_id, run.control_sum = message_id, sepa.control_sum
-    run.released_by, run.released_at = actor, timezone.now()
+    run.released_by, run.released_at = actor, clock.now()
     _move_run(run, PaymentRunStatus.RELEASED, actor=actor,
               extra=("file", "message_id", "control_sum", "released_by", "released_at"))  # fmt: skip
     return run
@@ -456,7 +460,7 @@ def record_payment_outcome(*, run: PaymentRun, actor: Any, failed: dict[str, str
     Drawdown.objects.bulk_update([i.drawdown for i in paid], ["paid_on"])
     _move_drawdowns([i.drawdown for i in paid], DrawdownStatus.PAID, actor=actor, note=run.reference)
     _move_drawdowns([i.drawdown for i in bounced], DrawdownStatus.APPROVED, actor=actor, note=run.reference)
-    run.settled_by, run.settled_at = actor, timezone.now()
+    run.settled_by, run.settled_at = actor, clock.now()
     _move_run(run, PaymentRunStatus.PARTLY_FAILED if bounced else PaymentRunStatus.PAID, actor=actor,
               extra=("settled_by", "settled_at"))  # fmt: skip
     by_commune: dict[int, list[PaymentItem]] = defaultdict(list)

@@ -162,6 +162,12 @@ def can_issue_recovery(user: Any, recovery: Any) -> Decision:
     return Decision.allow()
 
 
+def can_start_recovery(user: Any) -> Decision:
+    if has_role(user, Role.REVIEWER) or has_role(user, Role.PROGRAMME_MANAGER):
+        return Decision.allow()
+    return Decision.deny(_("Only reviewers and programme managers start a recovery."))
+
+
 def can_settle_recovery(user: Any) -> Decision:
     if has_role(user, Role.PAYMENT_OFFICER):
         return Decision.allow()

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kommunalportal.core import clock
 from kommunalportal.core.audit import record_event
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import CENT, format_amount
@@ -23,6 +22,7 @@ from kommunalportal.documents.services import issue_document
 
 from . import interest, policies
 from .applications import current_grant, locked_application
+from .documents import letter_day
 from .models import (
     Application,
     BaseRateEntry,
@@ -48,13 +48,10 @@ from .workflow import (
 LIVE_PROOF = (ProofStatus.SUBMITTED, ProofStatus.ACCEPTED, ProofStatus.SHORTFALL)
 # Recoveries that claim money: a dropped one claims nothing.
 CLAIMING = (RecoveryStatus.HEARING, RecoveryStatus.ISSUED, RecoveryStatus.REPAID)
+INTERIM = RecoveryKind.INTERIM_INTEREST
 # The published rates since 2015 lie between −0.88 % and 3.62 %; a rate far outside these bounds is a typo.
 LOWEST_BASE_RATE = Decimal("-0.10")
 HIGHEST_BASE_RATE = Decimal("0.20")
-
-
-def _day(value: date) -> str:
-    return date_format(value, "d.m.Y")
 
 
 def _is_cents(amount: Decimal) -> bool:
@@ -114,7 +111,7 @@ def submit_proof(
         with transaction.atomic():
             proof = ProofOfUse.objects.create(
                 application=application, report=report, own_share_amount=own_share, third_party_amount=third_party,
-                receipts=receipts.strip(), submitted_by=actor, submitted_at=timezone.now(),
+                receipts=receipts.strip(), submitted_by=actor, submitted_at=clock.now(),
             )  # fmt: skip
     except IntegrityError:  # the database's last word: one live proof per application
         raise DomainError(_("The proof of use of this application has already been submitted.")) from None
@@ -155,7 +152,7 @@ def review_proof(*, proof: ProofOfUse, actor: Any, note: str = "") -> ProofOfUse
     settlement = _settlement(proof)
     proof.eligible_amount, proof.shortfall_amount = settlement.eligible, settlement.shortfall
     proof.settlement_reason = settlement.reason
-    proof.reviewed_by, proof.reviewed_at, proof.review_note = actor, timezone.now(), note.strip()
+    proof.reviewed_by, proof.reviewed_at, proof.review_note = actor, clock.now(), note.strip()
     target = ProofStatus.SHORTFALL if settlement.shortfall else ProofStatus.ACCEPTED
     _move_proof(
         proof, target, actor=actor, note=note.strip(),
@@ -188,7 +185,7 @@ def return_proof(*, proof: ProofOfUse, actor: Any, note: str) -> ProofOfUse:
     note = note.strip()
     if not note:
         raise DomainError(_("Tell the commune what is missing."))
-    proof.reviewed_by, proof.reviewed_at, proof.review_note = actor, timezone.now(), note
+    proof.reviewed_by, proof.reviewed_at, proof.review_note = actor, clock.now(), note
     _move_proof(
         proof, ProofStatus.RETURNED, actor=actor, note=note, extra=("reviewed_by", "reviewed_at", "review_note")
     )
@@ -218,14 +215,15 @@ def set_base_rate(*, actor: Any, valid_from: date, rate: Decimal) -> BaseRateEnt
     if valid_from.day != 1 or valid_from.month not in (1, 7):
         raise DomainError(_("The base rate changes on 1 January and 1 July only."))
     if not rate.is_finite() or not LOWEST_BASE_RATE <= rate <= HIGHEST_BASE_RATE:
-        raise DomainError(_("Enter the base rate as a fraction between -0.10 and 0.20 (-0.0088 for -0.88 %)."))
+        raise DomainError(_("The base rate must lie between minus 10 and plus 20 percent."))
     if rate != rate.quantize(Decimal("0.000001")):
         raise DomainError(_("The base rate has at most six decimal places as a fraction."))
     try:
         with transaction.atomic():
             entry = BaseRateEntry.objects.create(valid_from=valid_from, rate=rate, entered_by=actor)
     except IntegrityError:  # one rate per date, also when two people enter it at the same moment
-        raise DomainError(_("A base rate from %(day)s is already in the table.") % {"day": _day(valid_from)}) from None
+        day = letter_day(valid_from)
+        raise DomainError(_("A base rate from %(day)s is already in the table.") % {"day": day}) from None
     record_event(
         actor=actor, action="grants.base_rate.set", obj=entry,
         after={"valid_from": valid_from, "rate": rate},
@@ -233,20 +231,35 @@ def set_base_rate(*, actor: Any, valid_from: date, rate: Decimal) -> BaseRateEnt
     return entry
 
 
+def next_base_rate_change(day: date) -> date:
+    """The next 1 January or 1 July after `day`: the base rate may change then (§ 247 (1) BGB)."""
+    return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
+
+
 def _interest(principal: Decimal, start: date, end: date) -> interest.InterestResult:
     if end < start:
         raise DomainError(_("Interest cannot end before the day it runs from."))
+    rates = base_rates()
+    # The last rate holds only until the next date the base rate may change: after it, the table must say.
+    if rates and end >= next_base_rate_change(rates[-1].valid_from):
+        raise DomainError(
+            _("No base rate is known for %(day)s: complete the table of base rates first.")
+            % {"day": letter_day(next_base_rate_change(rates[-1].valid_from))}
+        )
     try:
-        return interest.interest(principal=principal, start=start, end=end, base_rates=base_rates())
+        return interest.interest(principal=principal, start=start, end=end, base_rates=rates)
     except ValueError:  # only a gap in the table is left once the dates are in order
         raise DomainError(
             _("No base rate is known for %(day)s: complete the table of base rates first.")
-            % {"day": _day(start + timedelta(days=1))}
+            % {"day": letter_day(start + timedelta(days=1))}
         ) from None
 
 
 def recovery_interest(recovery: Recovery, *, until: date) -> interest.InterestResult:
-    """The interest under § 49a (3) VwVfG on the amount claimed back, from `interest_from` up to `until`."""
+    """The interest under § 49a (3) VwVfG on the amount claimed back, from `interest_from` up to `until`;
+    Zwischenzinsen (§ 49a (4)) only up to the day the funds were used, whatever `until` is."""
+    if recovery.kind == INTERIM and recovery.interest_until is not None:
+        until = recovery.interest_until
     return _interest(recovery.principal_amount, recovery.interest_from, until)
 
 
@@ -277,11 +290,16 @@ def _move_recovery(recovery: Recovery, target: str, *, actor: Any, note: str = "
 def start_recovery(
     *, application: Application, actor: Any, kind: RecoveryKind, principal: Decimal, interest_from: date, reason: str,
     proof: ProofOfUse | None = None, drawdown: Drawdown | None = None, hearing_days: int = 14,
+    interest_until: date | None = None,
 ) -> Recovery:  # fmt: skip
-    """The ministry intends to claim money back and hears the commune first (Anhörung, § 28 VwVfG)."""
+    """The ministry intends to claim money back and hears the commune first (Anhörung, § 28 VwVfG).
+
+    Zwischenzinsen (`kind=INTERIM_INTEREST`): `principal` is the amount used late, `interest_until` the day
+    it was used; the amount stays with the commune and only its interest is claimed.
+    """
     # The application's row lock queues two recoveries of the same grant: together never more than was paid.
     application = locked_application(application, with_call=True)
-    require(policies.can_decide_drawdown(actor))
+    require(policies.can_start_recovery(actor))
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reasons for the recovery."))
@@ -293,12 +311,19 @@ def start_recovery(
         raise DomainError(_("The proof of use belongs to another application."))
     if drawdown is not None and (drawdown.application_id != application.pk or drawdown.status != DrawdownStatus.PAID):
         raise DomainError(_("Only a paid drawdown of this application can be claimed back."))
-    today = timezone.localdate()
+    today = clock.today()
     if interest_from > today:
         raise DomainError(_("Interest cannot run from a day in the future."))
-    claimed = Recovery.objects.filter(application=application, status__in=CLAIMING).aggregate(
-        total=Sum("principal_amount")
-    )["total"] or Decimal("0.00")
+    if kind == INTERIM:
+        if interest_until is None or not interest_from < interest_until <= today:
+            raise DomainError(_("Give the day the funds were used: after the day of payment and not in the future."))
+    elif interest_until is not None:
+        raise DomainError(_("Only Zwischenzinsen end on the day the funds were used."))
+    # Zwischenzinsen claim no amount back (any paid euro may have been used late); the others share what was paid.
+    claimed = Decimal("0.00")
+    if kind != INTERIM:
+        claiming = Recovery.objects.filter(application=application, status__in=CLAIMING).exclude(kind=INTERIM)
+        claimed = claiming.aggregate(total=Sum("principal_amount"))["total"] or claimed
     paid = _paid(application)
     if principal > paid - claimed:
         raise DomainError(
@@ -306,11 +331,14 @@ def start_recovery(
             % {"amount": format_amount(principal), "left": format_amount(max(paid - claimed, Decimal(0))),
                "paid": format_amount(paid), "claimed": format_amount(claimed)}
         )  # fmt: skip
-    _interest(principal, interest_from, today)  # refuses a day the table of base rates does not cover
+    # Refuses a day the table of base rates does not cover.
+    accrued = _interest(principal, interest_from, interest_until or today)
+    if kind == INTERIM and not accrued.total:
+        raise DomainError(_("No interest arises on this amount for these days."))
     recovery = Recovery.objects.create(
         reference=next_reference(f"RF-{today.year}"), application=application, kind=kind,
         status=RecoveryStatus.HEARING, principal_amount=principal, interest_from=interest_from, reason=reason,
-        proof=proof, drawdown=drawdown, prepared_by=actor, hearing_sent_at=timezone.now(),
+        proof=proof, drawdown=drawdown, prepared_by=actor, hearing_sent_at=clock.now(), interest_until=interest_until,
         hearing_until=today + timedelta(days=hearing_days),
     )  # fmt: skip
     recovery.hearing_document = issue_document(
@@ -321,15 +349,21 @@ def start_recovery(
     record_event(
         actor=actor, action="grants.recovery.started", obj=recovery,
         after={"application": application.reference, "kind": kind, "principal": principal,
-               "interest_from": interest_from, "hearing_until": recovery.hearing_until, "reason": reason},
+               "interest_from": interest_from, "interest_until": interest_until,
+               "hearing_until": recovery.hearing_until, "reason": reason},
     )  # fmt: skip
+    facts = {"amount": format_amount(principal), "application": application.reference,
+             "day": letter_day(recovery.hearing_until), "interest": format_amount(accrued.total)}  # fmt: skip
+    if kind == INTERIM:
+        body = _("The ministry intends to claim interest of %(interest)s on %(amount)s of the grant %(application)s "
+                 "that were used late (Zwischenzinsen). You may state your view until %(day)s; the letter is among "
+                 "your documents.") % facts  # fmt: skip
+    else:
+        body = _("The ministry intends to claim back %(amount)s of the grant %(application)s. You may state your "
+                 "view until %(day)s; the letter is among your documents.") % facts  # fmt: skip
     tell_about_money(
-        application.organisation, actor=actor,
+        application.organisation, actor=actor, body=body,
         subject=_("Hearing before a recovery: %(reference)s") % {"reference": recovery.reference},
-        body=_("The ministry intends to claim back %(amount)s of the grant %(application)s. You may state your view "
-               "until %(day)s; the letter is among your documents.") % {
-            "amount": format_amount(principal), "application": application.reference,
-            "day": _day(recovery.hearing_until)},
     )  # fmt: skip
     return recovery
 
@@ -365,16 +399,16 @@ def issue_recovery(*, recovery: Recovery, actor: Any, due_days: int = 30, today:
     require(policies.can_issue_recovery(actor, recovery))
     if recovery.status != RecoveryStatus.HEARING:
         raise DomainError(_("This recovery has already been decided."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not _heard(recovery, today):
         raise DomainError(
             _("The commune may state its view until %(day)s; the decision can be issued after that or once its "
-              "statement is on record.") % {"day": _day(recovery.hearing_until)}
+              "statement is on record.") % {"day": letter_day(recovery.hearing_until)}
         )  # fmt: skip
     if due_days < 1:
         raise DomainError(_("The commune needs at least one day to repay."))
     recovery.number = next_reference(f"RB-{today.year}")
-    recovery.issued_by, recovery.issued_at, recovery.due_on = actor, timezone.now(), today + timedelta(days=due_days)
+    recovery.issued_by, recovery.issued_at, recovery.due_on = actor, clock.now(), today + timedelta(days=due_days)
     recovery.document = issue_document(
         kind=DocumentKind.RECOVERY_DECISION, template="recovery_decision",
         data=recovery_decision_data(recovery, on=today), organisation=recovery.application.organisation,
@@ -384,13 +418,18 @@ def issue_recovery(*, recovery: Recovery, actor: Any, due_days: int = 30, today:
         recovery, RecoveryStatus.ISSUED, actor=actor, note=recovery.number,
         extra=("number", "issued_by", "issued_at", "due_on", "document"),
     )  # fmt: skip
+    facts = {"amount": format_amount(recovery.principal_amount), "application": recovery.application.reference,
+             "day": letter_day(recovery.due_on), "number": recovery.number}  # fmt: skip
+    if recovery.kind == INTERIM:
+        facts["interest"] = format_amount(recovery_interest(recovery, until=today).total)
+        body = _("Please pay %(interest)s interest (Zwischenzinsen) on %(amount)s of the grant %(application)s used "
+                 "late by %(day)s, quoting %(number)s; the decision is among your documents.") % facts  # fmt: skip
+    else:
+        body = _("Please repay %(amount)s of the grant %(application)s by %(day)s, quoting %(number)s, with interest "
+                 "under § 49a VwVfG; the decision is among your documents.") % facts  # fmt: skip
     tell_about_money(
-        recovery.application.organisation, actor=actor,
+        recovery.application.organisation, actor=actor, body=body,
         subject=_("Recovery decision %(number)s") % {"number": recovery.number},
-        body=_("Please repay %(amount)s of the grant %(application)s by %(day)s, quoting %(number)s, with interest "
-               "under § 49a VwVfG; the decision is among your documents.") % {
-            "amount": format_amount(recovery.principal_amount), "application": recovery.application.reference,
-            "day": _day(recovery.due_on), "number": recovery.number},
     )  # fmt: skip
     return recovery
 
@@ -419,7 +458,7 @@ def record_repayment(*, recovery: Recovery, actor: Any, repaid_on: date) -> Reco
     require(policies.can_settle_recovery(actor))
     if recovery.status != RecoveryStatus.ISSUED:
         raise DomainError(_("Only an issued recovery decision can be repaid."))
-    if repaid_on > timezone.localdate():
+    if repaid_on > clock.today():
         raise DomainError(_("The repayment cannot lie in the future."))
     result = recovery_interest(recovery, until=repaid_on)
     before = {"status": recovery.status, "repaid_on": recovery.repaid_on, "interest_amount": recovery.interest_amount}

@@ -24,6 +24,7 @@ from .models import (
     ProgrammeYear,
     ProofOfUse,
     Recovery,
+    RecoveryKind,
 )
 from .workflow import GRANTED, ApplicationStatus
 
@@ -201,7 +202,10 @@ def money_of(applications: QuerySet[Application]) -> list[GrantMoney]:
             "application_id", "eligible_amount"
         )
     )
-    open_recoveries = Recovery.objects.filter(application_id__in=ids, status__in=["hearing", "issued"])
+    # Zwischenzinsen claim interest only: the amount they are computed on stays with the commune.
+    open_recoveries = Recovery.objects.filter(application_id__in=ids, status__in=["hearing", "issued"]).exclude(
+        kind=RecoveryKind.INTERIM_INTEREST
+    )
     repay: dict[int, Decimal] = dict(
         open_recoveries.values_list("application_id")
         .annotate(total=Sum("principal_amount"))

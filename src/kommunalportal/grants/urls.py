@@ -3,6 +3,7 @@ from django.urls import path
 from . import application_views as av
 from . import competition_views as cv
 from . import money_views as mv
+from . import proof_views as pv
 from . import views
 
 app_name = "grants"
@@ -20,6 +21,15 @@ urlpatterns = [
     path("zahlungslaeufe/neu/", mv.run_create, name="payment_run_create"),
     path("zahlungslaeufe/<uuid:public_id>/", mv.run_detail, name="payment_run"),
     path("zahlungslaeufe/<uuid:public_id>/<str:act>/", mv.run_act, name="payment_run_act"),
+    path("antraege/<uuid:public_id>/verwendungsnachweis/", pv.proof_submit, name="proof_submit"),
+    path("verwendungsnachweise/", pv.proof_list, name="proofs"),
+    path("verwendungsnachweise/<uuid:public_id>/", pv.proof_detail, name="proof"),
+    path("verwendungsnachweise/<uuid:public_id>/<str:act>/", pv.proof_act, name="proof_act"),
+    path("antraege/<uuid:public_id>/rueckforderung/", pv.recovery_start, name="recovery_start"),
+    path("rueckforderungen/", pv.recovery_list, name="recoveries"),
+    path("rueckforderungen/<uuid:public_id>/", pv.recovery_detail, name="recovery"),
+    path("rueckforderungen/<uuid:public_id>/<str:act>/", pv.recovery_act, name="recovery_act"),
+    path("basiszinssaetze/", pv.base_rates, name="base_rates"),
     path("programme/neu/", views.programme_create, name="programme_create"),
     path("programme/<uuid:public_id>/", views.programme_detail, name="programme"),
     path("programme/<uuid:public_id>/jahr/<int:year>/", views.year_budget_update, name="year_budget"),

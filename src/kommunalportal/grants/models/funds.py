@@ -239,11 +239,15 @@ class ProofLine(models.Model):
 class RecoveryKind(models.TextChoices):
     SHORTFALL = "shortfall", _("Shortfall found in the proof of use")
     UNSPENT = "unspent", _("Drawn funds not spent in time")
+    # § 49a (4) VwVfG: the money stays with the commune, but it was used late; interest only is claimed.
+    INTERIM_INTEREST = "interim_interest", _("Funds used late: interest only (Zwischenzinsen)")
 
 
 class Recovery(models.Model):
     """A Rückforderung: first a hearing of the commune, then the recovery decision with interest under
-    § 49a VwVfG from the day of payment; settled when the commune has repaid."""
+    § 49a VwVfG from the day of payment; settled when the commune has repaid. Zwischenzinsen (§ 49a (4)):
+    the principal is the amount used late and stays with the commune; only its interest from the payment
+    up to `interest_until`, the day of its use, is claimed."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=30, unique=True)
@@ -253,6 +257,7 @@ class Recovery(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RecoveryStatus.choices)
     principal_amount = MoneyField(_("amount to repay"))
     interest_from = models.DateField(_("interest from"))
+    interest_until = models.DateField(_("funds used on (Zwischenzinsen)"), null=True, blank=True)
     reason = models.TextField(_("reasons"))
     proof = models.ForeignKey(ProofOfUse, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     drawdown = models.ForeignKey(Drawdown, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
@@ -281,6 +286,14 @@ class Recovery(models.Model):
             models.CheckConstraint(
                 condition=Q(issued_by__isnull=True) | ~Q(issued_by=F("prepared_by")),
                 name="recovery_issued_by_a_second_person",
+            ),
+            # Zwischenzinsen run up to the day the funds were used; every other recovery until the repayment.
+            models.CheckConstraint(
+                condition=Q(
+                    kind="interim_interest", interest_until__isnull=False, interest_until__gt=F("interest_from")
+                )
+                | (~Q(kind="interim_interest") & Q(interest_until__isnull=True)),
+                name="recovery_interest_until_for_interim_interest_only",
             ),
         ]
 

@@ -1,16 +1,18 @@
-"""Fixtures of the grants tests: the 2020 call, a drafted and a submitted application."""
+"""Fixtures of the grants tests: the 2020 call, a drafted and a submitted application, a grant paid out, its
+proof of use and its recovery."""
 
 from datetime import date
 from decimal import Decimal
 from importlib import import_module
 
 import pytest
+from django.utils import timezone
 
-from conftest import _person
+from conftest import RONNEBURG, _person
 from kommunalportal.accounts.roles import Role
 from kommunalportal.grants import applications as svc
-from kommunalportal.grants import payments
-from kommunalportal.grants.models import DecisionKind, MeasureCategory
+from kommunalportal.grants import payments, proofs
+from kommunalportal.grants.models import BaseRateEntry, DecisionKind, MeasureCategory, RecoveryKind
 from kommunalportal.grants.services import create_call, publish_call, publish_envelopes
 from kommunalportal.organisations.models import Organisation
 
@@ -29,6 +31,26 @@ def reference_data() -> None:
         ("0011_published_base_rates", "add_base_rates"),
     ):
         getattr(import_module(f"kommunalportal.grants.migrations.{module}"), function)(apps, None)
+
+
+# Not a published figure: the table that the data migration seeds ends with July 2025, and interest up to
+# today needs every half-year up to today; these tests enter this rate for the half-years after it.
+LATER_TEST_RATE = Decimal("0.0127")
+
+
+@pytest.fixture
+def rates_up_to_today(db):
+    """The table of base rates completed up to today's half-year, as the ministry keeps it."""
+    if not MeasureCategory.objects.exists():
+        reference_data()
+    latest = BaseRateEntry.objects.order_by("valid_from").last()
+    day = latest.valid_from if latest else date(2015, 1, 1)
+    today = timezone.localdate()
+    while True:
+        day = date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
+        if day > today:
+            return
+        BaseRateEntry.objects.create(valid_from=day, rate=LATER_TEST_RATE)
 
 
 @pytest.fixture
@@ -119,3 +141,83 @@ def request(grant, signatory, expenses="4000.00", **kwargs):
         application=grant, actor=signatory, expenses=Decimal(expenses), purpose="E-Akte: Lizenzen",
         will_spend_in_time=True, **kwargs,
     )  # fmt: skip
+
+
+# A grant paid out, its proof of use and its recovery
+
+REPORT = "Die E-Akte ist in allen Fachämtern eingeführt; 120 Beschäftigte arbeiten damit."
+# The money is paid today; the recovery's dates are given explicitly, those of the worked example of the interest.
+INTEREST_FROM = date(2020, 10, 15)
+REPAID_ON = date(2021, 4, 15)
+
+
+@pytest.fixture
+def ronneburg_signatory(registry):
+    return _person("ronneburg_signatory", Role.MUNICIPAL_SIGNATORY, RONNEBURG)
+
+
+@pytest.fixture
+def phase_one(call, bruchkoebel, municipal_applicant, municipal_signatory, reviewer, programme_manager):
+    """Ronneburg's figures of phase 1 for Bruchköbel: 7,500.00 € granted at 75 % of 10,000.00 € costs."""
+    application = draft(call, bruchkoebel, municipal_applicant, costs="10000.00", requested="7500.00", own="2500.00")
+    svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    application.refresh_from_db()
+    return granted(application, reviewer, programme_manager)
+
+
+@pytest.fixture
+def paid(phase_one, municipal_signatory, reviewer, payment_officer, second_officer, rates_up_to_today):
+    """The grant paid in full: one drawdown of 7,500.00 € (75 % of 10,000.00 € expenses), run and paid today."""
+    proposed = payments.propose_payee_account(
+        organisation=phase_one.organisation, actor=municipal_signatory, holder="Stadt Bruchköbel", iban=IBAN, bic=""
+    )
+    payments.confirm_payee_account(account=proposed, actor=payment_officer)
+    drawdown = request(phase_one, municipal_signatory, expenses="10000.00")
+    payments.approve_drawdown(drawdown=drawdown, actor=reviewer)
+    run = payments.create_payment_run(actor=payment_officer, execution_on=timezone.localdate(), drawdowns=[drawdown])
+    run = payments.release_payment_run(run=run, actor=second_officer)
+    payments.record_payment_outcome(run=run, actor=payment_officer)
+    assert payments.grant_position(phase_one).paid == Decimal("7500.00")
+    return phase_one
+
+
+def submit(application, signatory, actual="10000.00", **changes):
+    values = {
+        "report": REPORT,
+        "actual_costs": {application.measures.get().pk: Decimal(actual)},
+        "own_share": Decimal("2500.00"),
+        "third_party": Decimal("0.00"),
+        "receipts": "Rechnung 2020-117 Softwarehaus; Rechnung 2021-004 Schulung",
+    }
+    return proofs.submit_proof(application=application, actor=signatory, **{**values, **changes})
+
+
+@pytest.fixture
+def shortfall(paid, municipal_signatory, reviewer):
+    """The proof shows 9,000.00 € actual costs: 6,750.00 € justified, 750.00 € paid too much."""
+    return proofs.review_proof(proof=submit(paid, municipal_signatory, actual="9000.00"), actor=reviewer)
+
+
+def start(application, actor, **changes):
+    values = {
+        "kind": RecoveryKind.SHORTFALL,
+        "principal": Decimal("750.00"),
+        "interest_from": INTEREST_FROM,
+        "reason": "Die zuwendungsfähigen Ausgaben lagen mit 9.000,00 € um 1.000,00 € unter dem Finanzierungsplan.",
+    }
+    return proofs.start_recovery(application=application, actor=actor, **{**values, **changes})
+
+
+@pytest.fixture
+def hearing(shortfall, reviewer):
+    return start(shortfall.application, reviewer, proof=shortfall)
+
+
+@pytest.fixture
+def issued(hearing, municipal_signatory, programme_manager):
+    """The commune's statement on record, the decision issued by a second person and dated REPAID_ON (so that the
+    interest it states is the worked example's)."""
+    proofs.record_statement(
+        recovery=hearing, actor=municipal_signatory, statement="Die Minderausgaben beruhen auf einem Rabatt."
+    )
+    return proofs.issue_recovery(recovery=hearing, actor=programme_manager, today=REPAID_ON)

@@ -149,6 +149,16 @@ def test_the_bulk_action_never_redirects_off_site(submitted, verified_client, re
     assert response["Location"] == "/foerderung/pruefung/"
 
 
+def test_a_bulk_selection_with_garbage_is_no_server_error(submitted, verified_client, reviewer):
+    response = verified_client(reviewer).post(
+        "/foerderung/pruefung/sammelaktion/",
+        {"action": "prepare_approvals", "selected": ["kein-uuid", "1", str(submitted.public_id)]},
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.DECISION_PREPARED  # the one real selection was taken
+
+
 def test_changes_requested_show_the_message_to_the_commune(
     submitted, verified_client, reviewer, client, municipal_applicant
 ):

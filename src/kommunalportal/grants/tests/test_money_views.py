@@ -40,6 +40,7 @@ def test_the_commune_sees_its_grant_and_requests_funds_in_german_amounts(account
     )
     assert response.status_code == 302
     assert Drawdown.objects.get().amount == Decimal("3000.00")
+    assert "beantragt: 3.000,00 €." in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -112,6 +113,7 @@ def test_two_payment_officers_put_together_and_release_a_run_and_download_its_fi
     assert run.status == PaymentRunStatus.RELEASED
     download = second.get(f"/dokumente/{run.file.public_id}/")
     assert download["Content-Type"] == "application/xml"
+    assert download["Content-Disposition"].startswith("attachment;")  # saved for the treasury, not shown
     xml = b"".join(download.streaming_content)
     assert {entry[1] for entry in parse_transfers(xml)} == {IBAN}
     # The commune sees neither the run nor the file, which names other communes too.
@@ -166,3 +168,20 @@ def test_the_money_page_reads_a_constant_number_of_queries(account, grant, audit
     client = signed_in(auditor, ministry=True)
     with django_assert_max_num_queries(20):
         assert client.get("/foerderung/geld/").status_code == 200
+
+
+def test_taking_a_drawdown_out_of_a_run_with_garbage_is_no_server_error(approved, payment_officer):
+    officer = signed_in(payment_officer, ministry=True)
+    officer.post(
+        "/foerderung/zahlungslaeufe/neu/",
+        {"drawdown": [str(d.public_id) for d in approved] + ["kein-uuid"], "execution_on": "2099-01-02"},
+    )
+    run = PaymentRun.objects.get()
+    assert run.items.count() == 2
+    for item in ("abc", "", "-1", "999999"):
+        response = officer.post(f"/foerderung/zahlungslaeufe/{run.public_id}/remove/", {"item": item})
+        assert response.status_code == 404
+    item = run.items.first()
+    response = officer.post(f"/foerderung/zahlungslaeufe/{run.public_id}/remove/", {"item": str(item.pk)})
+    assert response.status_code == 302
+    assert run.items.filter(outcome="removed").count() == 1

@@ -8,13 +8,10 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from conftest import RONNEBURG, _person
-from kommunalportal.accounts.roles import Role
 from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.core.models import AuditEvent
 from kommunalportal.documents.models import DocumentKind
-from kommunalportal.grants import applications as svc
-from kommunalportal.grants import payments, proofs
+from kommunalportal.grants import proofs
 from kommunalportal.grants.interest import PUBLISHED_BASE_RATES, BaseRate
 from kommunalportal.grants.models import (
     BaseRateEntry,
@@ -28,85 +25,7 @@ from kommunalportal.grants.settlement import settle
 from kommunalportal.notifications.models import Message
 from tests.pdf import pdf_text
 
-from .conftest import IBAN, IN_TIME, draft, granted, request
-
-REPORT = "Die E-Akte ist in allen Fachämtern eingeführt; 120 Beschäftigte arbeiten damit."
-# The money is paid today; the recovery's dates are given explicitly, those of the worked example of the interest.
-INTEREST_FROM = date(2020, 10, 15)
-REPAID_ON = date(2021, 4, 15)
-
-
-@pytest.fixture
-def ronneburg_signatory(registry):
-    return _person("ronneburg_signatory", Role.MUNICIPAL_SIGNATORY, RONNEBURG)
-
-
-@pytest.fixture
-def phase_one(call, bruchkoebel, municipal_applicant, municipal_signatory, reviewer, programme_manager):
-    """Ronneburg's figures of phase 1 for Bruchköbel: 7,500.00 € granted at 75 % of 10,000.00 € costs."""
-    application = draft(call, bruchkoebel, municipal_applicant, costs="10000.00", requested="7500.00", own="2500.00")
-    svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
-    application.refresh_from_db()
-    return granted(application, reviewer, programme_manager)
-
-
-@pytest.fixture
-def paid(phase_one, municipal_signatory, reviewer, payment_officer, second_officer):
-    """The grant paid in full: one drawdown of 7,500.00 € (75 % of 10,000.00 € expenses), run and paid today."""
-    proposed = payments.propose_payee_account(
-        organisation=phase_one.organisation, actor=municipal_signatory, holder="Stadt Bruchköbel", iban=IBAN, bic=""
-    )
-    payments.confirm_payee_account(account=proposed, actor=payment_officer)
-    drawdown = request(phase_one, municipal_signatory, expenses="10000.00")
-    payments.approve_drawdown(drawdown=drawdown, actor=reviewer)
-    run = payments.create_payment_run(actor=payment_officer, execution_on=timezone.localdate(), drawdowns=[drawdown])
-    run = payments.release_payment_run(run=run, actor=second_officer)
-    payments.record_payment_outcome(run=run, actor=payment_officer)
-    assert payments.grant_position(phase_one).paid == Decimal("7500.00")
-    return phase_one
-
-
-def submit(application, signatory, actual="10000.00", **changes):
-    values = {
-        "report": REPORT,
-        "actual_costs": {application.measures.get().pk: Decimal(actual)},
-        "own_share": Decimal("2500.00"),
-        "third_party": Decimal("0.00"),
-        "receipts": "Rechnung 2020-117 Softwarehaus; Rechnung 2021-004 Schulung",
-    }
-    return proofs.submit_proof(application=application, actor=signatory, **{**values, **changes})
-
-
-@pytest.fixture
-def shortfall(paid, municipal_signatory, reviewer):
-    """The proof shows 9,000.00 € actual costs: 6,750.00 € justified, 750.00 € paid too much."""
-    return proofs.review_proof(proof=submit(paid, municipal_signatory, actual="9000.00"), actor=reviewer)
-
-
-def start(application, actor, **changes):
-    values = {
-        "kind": RecoveryKind.SHORTFALL,
-        "principal": Decimal("750.00"),
-        "interest_from": INTEREST_FROM,
-        "reason": "Die zuwendungsfähigen Ausgaben lagen mit 9.000,00 € um 1.000,00 € unter dem Finanzierungsplan.",
-    }
-    return proofs.start_recovery(application=application, actor=actor, **{**values, **changes})
-
-
-@pytest.fixture
-def hearing(shortfall, reviewer):
-    return start(shortfall.application, reviewer, proof=shortfall)
-
-
-@pytest.fixture
-def issued(hearing, municipal_signatory, programme_manager):
-    """The commune's statement on record, the decision issued by a second person and dated REPAID_ON (so that the
-    interest it states is the worked example's)."""
-    proofs.record_statement(
-        recovery=hearing, actor=municipal_signatory, statement="Die Minderausgaben beruhen auf einem Rabatt."
-    )
-    return proofs.issue_recovery(recovery=hearing, actor=programme_manager, today=REPAID_ON)
-
+from .conftest import INTEREST_FROM, REPAID_ON, REPORT, start, submit
 
 # Proof of use
 
@@ -395,6 +314,77 @@ def test_only_payment_officers_record_a_repayment_and_only_once(issued, payment_
         proofs.record_repayment(recovery=issued, actor=payment_officer, repaid_on=REPAID_ON)
 
 
+# Zwischenzinsen: funds used late, interest only (§ 49a (4) VwVfG)
+
+USED_ON = date(2021, 4, 15)
+
+
+def interim(application, actor, **changes):
+    values = {"kind": RecoveryKind.INTERIM_INTEREST, "principal": Decimal("7500.00"), "interest_until": USED_ON,
+              "reason": "Die Mittel wurden erst sechs Monate nach der Auszahlung verwendet."}  # fmt: skip
+    return start(application, actor, **{**values, **changes})
+
+
+def test_zwischenzinsen_claim_the_interest_up_to_the_day_of_use_and_leave_the_grant(
+    paid, reviewer, programme_manager, payment_officer, municipal_signatory
+):
+    recovery = interim(paid, reviewer)
+    # 7,500.00 € from 15.10.2020 to 15.04.2021: 182 days at −0.88 + 5 = 4.12 %:
+    #   7500 × 0.0412 × 182 / 365 = 56238 / 365 = 154.0767… → 154.08 €
+    assert proofs.recovery_interest(recovery, until=timezone.localdate()).total == Decimal("154.08")
+    hearing_text = pdf_text(recovery.hearing_document)
+    assert "Zwischenzinsen" in hearing_text and "154,08 €" in hearing_text and "15.04.2021" in hearing_text
+    assert "widerrufen" not in hearing_text
+    # Nothing of the grant itself is to be repaid: the money page shows no amount to repay.
+    from kommunalportal.grants.models import Application
+    from kommunalportal.grants.selectors import money_of
+
+    assert money_of(Application.objects.filter(pk=paid.pk))[0].to_repay == Decimal("0.00")
+    proofs.record_statement(recovery=recovery, actor=municipal_signatory, statement="Lieferverzug des Herstellers.")
+    recovery = proofs.issue_recovery(recovery=recovery, actor=programme_manager)
+    decision_text = pdf_text(recovery.document)
+    assert "Bescheid über Zwischenzinsen" in decision_text and "Zu zahlen: 154,08 €" in decision_text
+    assert "§ 49a Abs. 4" in decision_text and "Zu erstatten" not in decision_text
+    # The interest is fixed by the day of use, not by the day the interest is paid.
+    recovery = proofs.record_repayment(recovery=recovery, actor=payment_officer, repaid_on=timezone.localdate())
+    assert recovery.interest_amount == Decimal("154.08")
+
+
+def test_zwischenzinsen_do_not_count_against_what_can_be_claimed_back(paid, reviewer):
+    interim(paid, reviewer)
+    # The whole 7,500.00 € was used late, and 750.00 € of it may still be claimed back after the proof of use.
+    assert start(paid, reviewer).principal_amount == Decimal("750.00")
+    with pytest.raises(DomainError):
+        interim(paid, reviewer, principal=Decimal("7500.01"))  # never more than was paid
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"interest_until": None}, id="no-day-of-use"),
+        pytest.param({"interest_until": INTEREST_FROM}, id="used-on-the-day-of-payment"),
+        pytest.param({"interest_until": date(2020, 10, 1)}, id="used-before-the-payment"),
+        pytest.param({"interest_until": date.today() + timedelta(days=2)}, id="used-in-the-future"),
+        pytest.param({"kind": RecoveryKind.SHORTFALL}, id="day-of-use-for-another-kind"),
+        pytest.param({"principal": Decimal("0.01"), "interest_until": INTEREST_FROM + timedelta(days=1)},
+                     id="no-interest-arises"),
+    ],
+)  # fmt: skip
+def test_wrong_zwischenzinsen_are_refused(paid, reviewer, changes):
+    with pytest.raises(DomainError):
+        interim(paid, reviewer, **changes)
+    assert not Recovery.objects.exists()
+
+
+def test_the_database_keeps_the_day_of_use_to_zwischenzinsen(paid, reviewer):
+    from django.db import IntegrityError, transaction
+
+    recovery = interim(paid, reviewer)
+    for kind, until in ((RecoveryKind.INTERIM_INTEREST, None), (RecoveryKind.SHORTFALL, USED_ON)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Recovery.objects.filter(pk=recovery.pk).update(kind=kind, interest_until=until)
+
+
 def test_interest_across_a_change_of_the_base_rate_reads_the_table(db):
     # 750.00 € from 15.11.2022 to 15.02.2023:
     #   16.11.–31.12.2022: 46 days at −0.88 + 5 = 4.12 %;  01.01.–15.02.2023: 46 days at 1.62 + 5 = 6.62 %
@@ -407,6 +397,17 @@ def test_interest_across_a_change_of_the_base_rate_reads_the_table(db):
     BaseRateEntry.objects.filter(valid_from=date(2023, 1, 1)).update(rate=Decimal("-0.0088"))
     # 92 days at 4.12 %: 750 × 0.0412 × 92 / 365 = 2842.8 / 365 = 7.7884… → 7.79 €
     assert proofs.recovery_interest(recovery, until=date(2023, 2, 15)).total == Decimal("7.79")
+
+
+def test_interest_is_not_computed_past_the_half_year_of_the_last_rate_in_the_table(db):
+    # The seeded table ends with 1 July 2025: it says nothing about the rate from 1 January 2026 on.
+    recovery = Recovery(principal_amount=Decimal("750.00"), interest_from=date(2025, 10, 1))
+    assert proofs.recovery_interest(recovery, until=date(2025, 12, 31)).total > 0
+    with pytest.raises(DomainError, match=r"01\.01\.2026"):
+        proofs.recovery_interest(recovery, until=date(2026, 1, 1))
+    BaseRateEntry.objects.create(valid_from=date(2026, 1, 1), rate=Decimal("0.0127"))
+    # 01.10.2025–01.01.2026: 92 days at 1.27 + 5 = 6.27 %: 750 × 0.0627 × 92 / 365 = 4326.3 / 365 = 11.853 → 11.85 €
+    assert proofs.recovery_interest(recovery, until=date(2026, 1, 1)).total == Decimal("11.85")
 
 
 # The table of base rates
