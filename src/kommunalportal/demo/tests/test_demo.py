@@ -1,4 +1,5 @@
 import io
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -9,17 +10,39 @@ from django.db.models import Sum
 from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.audit import verify_chain
-from kommunalportal.grants.models import Application, Envelope, GrantDecision, JuryScore
-from kommunalportal.grants.workflow import ApplicationStatus
+from kommunalportal.grants import payments, policies, proofs
+from kommunalportal.grants.models import (
+    Application,
+    Drawdown,
+    Envelope,
+    GrantDecision,
+    JuryScore,
+    PaymentItem,
+    PaymentOutcome,
+    PaymentRun,
+    ProofOfUse,
+    Recovery,
+)
+from kommunalportal.grants.workflow import (
+    ApplicationStatus,
+    DrawdownStatus,
+    PaymentRunStatus,
+    ProofStatus,
+    RecoveryStatus,
+)
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(registry, settings):
+def phase_one(key: str) -> Application:
+    return Application.objects.select_related("organisation", "call").get(
+        call__programme__code="SHH", call__shape="formula", organisation__key=key
+    )
+
+
+def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(demo, settings):
     settings.DEBUG = True
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
     counts = (User.objects.count(), Membership.objects.count(), Envelope.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert (User.objects.count(), Membership.objects.count(), Envelope.objects.count()) == counts
@@ -43,12 +66,153 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(regist
     joint = Application.objects.filter(call__shape="competitive", status=ApplicationStatus.SUBMITTED)
     assert joint.count() == 4 and all(a.partners.exists() for a in joint)
     assert JuryScore.objects.filter(application__in=joint).exists()
-    assert "Starke-Heimat-2020" in out.getvalue() and "zeichnung.ronneburg" in out.getvalue()
+    assert "Starke-Heimat-2020" in demo and "zeichnung.ronneburg" in demo
     assert verify_chain().is_intact
 
 
 def test_the_demo_refuses_a_production_database(registry, settings):
     settings.DEBUG = False
+    users = User.objects.count()
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("load_demo", stdout=io.StringIO())
-    assert not User.objects.filter(username="programm").exists()
+    assert User.objects.count() == users
+
+
+# The money after the Bescheide of 2020.
+
+
+def test_every_paid_drawdown_was_paid_once_by_a_paid_item_of_its_amount(demo):
+    drawdowns = Drawdown.objects.filter(application__call__programme__code="SHH")
+    # Nothing is left waiting: every drawdown of the replayed round has been paid.
+    assert set(drawdowns.values_list("status", flat=True)) == {DrawdownStatus.PAID}
+    paid_items: dict[int, list[Decimal]] = defaultdict(list)
+    for drawdown_id, amount in PaymentItem.objects.filter(outcome=PaymentOutcome.PAID).values_list(
+        "drawdown_id", "amount"
+    ):
+        paid_items[drawdown_id].append(amount)
+    amounts = dict(drawdowns.values_list("pk", "amount"))
+    assert len(amounts) > 400
+    assert {pk: paid_items[pk] for pk in amounts} == {pk: [amount] for pk, amount in amounts.items()}
+    assert sum(amounts.values(), Decimal(0)) == sum((sum(a, Decimal(0)) for a in paid_items.values()), Decimal(0))
+    assert all(d.paid_on is not None and d.requested_at.date() < d.paid_on for d in drawdowns)
+
+
+def test_no_commune_drew_more_than_its_grant(demo):
+    granted = dict(
+        GrantDecision.objects.filter(application__call__programme__code="SHH", released_at__isnull=False).values_list(
+            "application_id", "approved_amount"
+        )
+    )
+    drawn: dict[int, Decimal] = defaultdict(Decimal)
+    for application_id, amount in Drawdown.objects.filter(application_id__in=granted).values_list(
+        "application_id", "amount"
+    ):
+        drawn[application_id] += amount
+    assert len(drawn) > 0.85 * len(granted)
+    assert all(total <= granted[application_id] for application_id, total in drawn.items())
+    # Most communes drew their whole grant, to the cent.
+    assert sum(1 for pk, total in drawn.items() if total == granted[pk]) > 0.7 * len(drawn)
+
+
+def test_the_money_went_out_in_monthly_runs_released_by_a_second_officer_with_their_sepa_file(demo):
+    runs = list(PaymentRun.objects.order_by("execution_on"))
+    assert len(runs) >= 6
+    assert runs[0].execution_on == date(2020, 10, 28) and runs[-1].execution_on < date(2021, 7, 1)
+    assert len({(r.execution_on.year, r.execution_on.month) for r in runs}) == len(runs)
+    for run in runs:
+        assert run.status in {PaymentRunStatus.PAID, PaymentRunStatus.PARTLY_FAILED}
+        assert run.file is not None and run.message_id == f"KP-{run.reference}"
+        assert run.released_by is not None and run.released_by != run.created_by
+        assert run.created_at.date() < run.execution_on
+        assert run.control_sum == sum((i.amount for i in run.items.all()), Decimal(0))
+        with run.file.file.open("rb") as sepa:
+            assert f"<CtrlSum>{run.control_sum}</CtrlSum>" in sepa.read().decode()
+
+
+def test_a_bounced_transfer_went_back_to_the_pool_and_was_paid_in_the_next_run_to_a_new_account(demo):
+    failed = PaymentItem.objects.select_related("run", "drawdown__application__organisation").get(
+        outcome=PaymentOutcome.FAILED
+    )
+    assert failed.failure_reason == "Konto erloschen"
+    assert failed.run.status == PaymentRunStatus.PARTLY_FAILED
+    assert PaymentRun.objects.filter(status=PaymentRunStatus.PARTLY_FAILED).count() == 1
+    paid = failed.drawdown.payments.get(outcome=PaymentOutcome.PAID)
+    next_run = PaymentRun.objects.filter(execution_on__gt=failed.run.execution_on).order_by("execution_on").first()
+    assert paid.run == next_run and paid.end_to_end_id == f"{failed.drawdown.reference}-2"
+    assert paid.iban != failed.iban
+    assert failed.drawdown.paid_on == next_run.execution_on
+
+
+def test_every_commune_that_drew_money_has_an_account_confirmed_by_a_payment_officer(demo):
+    drawing = set(Drawdown.objects.values_list("application__organisation", flat=True))
+    in_force = {
+        a.organisation_id: a for a in payments.accounts_in_force().select_related("proposed_by", "confirmed_by")
+    }
+    assert drawing <= set(in_force)
+    for account in in_force.values():
+        assert account.iban.startswith("DE") and account.bic and account.holder
+        assert policies.can_propose_payee_account(account.proposed_by, account.organisation).allowed
+        assert account.confirmed_by.username == "zahlung"
+    assert len({a.iban for a in in_force.values()}) == len(in_force)
+    assert in_force[phase_one("06435024").organisation_id].holder == "Gemeinde Ronneburg"
+
+
+def test_proofs_of_use_of_2021_were_mostly_accepted_and_one_shortfall_was_repaid_with_interest(demo):
+    settled = ProofOfUse.objects.filter(application__call__programme__code="SHH")
+    assert 40 <= settled.count() <= 60
+    assert {p.submitted_at.year for p in settled} == {2021}
+    assert set(settled.values_list("status", flat=True)) == {ProofStatus.ACCEPTED, ProofStatus.SHORTFALL}
+    assert settled.filter(status=ProofStatus.ACCEPTED).count() >= 40
+    shortfalls = settled.filter(status=ProofStatus.SHORTFALL)
+    assert shortfalls.exists() and all(p.shortfall_amount > 0 for p in shortfalls)
+
+    recovery = Recovery.objects.select_related("application__organisation", "proof").get()
+    assert recovery.application.organisation.key == "06435006"  # Bruchköbel
+    assert recovery.status == RecoveryStatus.REPAID and recovery.proof.status == ProofStatus.SHORTFALL
+    assert recovery.principal_amount == recovery.proof.shortfall_amount
+    assert recovery.interest_from == max(d.paid_on for d in recovery.application.drawdowns.all())
+    assert recovery.statement and recovery.issued_by != recovery.prepared_by
+    assert policies.can_issue_recovery(recovery.issued_by, recovery).allowed
+    assert recovery.repaid_on.year == 2022 and recovery.repaid_on > recovery.due_on
+    assert recovery.interest_amount > 0
+    assert recovery.interest_amount == proofs.recovery_interest(recovery, until=recovery.repaid_on).total
+    assert recovery.document is not None and recovery.hearing_document is not None
+
+
+def test_frankfurt_can_draw_and_prove_today_bruchkoebel_repaid_and_ronneburg_is_settled(demo):
+    frankfurt, bruchkoebel, ronneburg = (phase_one(key) for key in ("06412000", "06435006", "06435024"))
+    signatory = User.objects.get(username="zeichnung.frankfurt")
+    position = payments.grant_position(frankfurt)
+    assert position.paid > 0 and position.available > 100_000
+    assert not frankfurt.proofs.exists()
+    drawdown = payments.request_drawdown(
+        application=frankfurt,
+        actor=signatory,
+        expenses=Decimal("10000.00"),
+        purpose="Lizenzen",
+        will_spend_in_time=True,
+    )
+    assert drawdown.amount == Decimal("7500.00") and drawdown.status == DrawdownStatus.REQUESTED
+    actual = {m.pk: m.planned_costs_amount for m in frankfurt.measures.all()}
+    proof = proofs.submit_proof(
+        application=frankfurt, actor=signatory, report="Sachbericht", actual_costs=actual,
+        own_share=Decimal("0.00"), third_party=Decimal("0.00"),
+    )  # fmt: skip
+    assert proof.status == ProofStatus.SUBMITTED
+
+    assert bruchkoebel.recoveries.get().status == RecoveryStatus.REPAID
+    assert payments.grant_position(bruchkoebel).available == 0
+    assert payments.grant_position(ronneburg).paid == Decimal("7500.00")
+    assert ronneburg.proofs.get().status == ProofStatus.ACCEPTED
+
+
+def test_the_ministry_announced_phase_two_to_every_commune_and_some_have_read_it(demo):
+    from kommunalportal.notifications.announcements import receipts
+    from kommunalportal.notifications.models import Announcement
+
+    announcement = Announcement.objects.get()
+    assert announcement.communes == 443 and announcement.published_at.year == 2021
+    reached = receipts(announcement)
+    assert len(reached) == 443  # every commune has its signatory in the demo
+    read = {r.organisation.key for r in reached if r.read}
+    assert {"06412000", "06435006", "06435024"} <= read and len(read) == 3 + 21
