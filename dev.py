@@ -143,7 +143,9 @@ def lock() -> None:
     run(PY, "-m", "pip", "install", "--quiet", "pip-tools")
     run(
         BIN / "pip-compile", "--quiet", "--extra", "dev", "--generate-hashes", "--no-emit-index-url",
-        "--no-emit-find-links", "--strip-extras", "--allow-unsafe", "-o", LOCK, "pyproject.toml",
+        "--no-emit-find-links", "--strip-extras", "--allow-unsafe",
+        # relative to the repository, so that the file's header names no machine's folders
+        "-o", LOCK.relative_to(ROOT), "pyproject.toml",
     )  # fmt: skip
 
 
