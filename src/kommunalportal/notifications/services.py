@@ -9,14 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
 
 from kommunalportal.accounts.models import Membership, User
+from kommunalportal.core import clock
 from kommunalportal.core.audit import record_event
 from kommunalportal.core.errors import PermissionDenied
 from kommunalportal.organisations.models import Organisation
 
-from .models import Message
+from .models import Announcement, Message
 
 
 def _send_mails(mails: list[tuple[str, str, str, list[str]]]) -> None:
@@ -30,6 +30,7 @@ class Notice:
     subject: str
     body: str
     link: str
+    announcement: Announcement | None = None
 
 
 @transaction.atomic(savepoint=False)
@@ -58,6 +59,7 @@ def notify_organisations(*, notices: list[Notice], roles: Iterable[str], actor: 
                 subject=notice.subject,
                 body=notice.body,
                 link=notice.link,
+                announcement=notice.announcement,
             )
             for notice in notices
             for user in recipients[notice.organisation.pk]
@@ -86,6 +88,6 @@ def mark_read(*, message: Message, actor: Any) -> Message:
     if message.recipient_id != getattr(actor, "pk", None):
         raise PermissionDenied("not your message")
     if message.read_at is None:
-        message.read_at = timezone.now()
+        message.read_at = clock.now()
         message.save(update_fields=["read_at"])
     return message
