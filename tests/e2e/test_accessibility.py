@@ -29,6 +29,8 @@ def german(message: object) -> str:
         pytest.param("/datenschutz/", id="privacy"),
         pytest.param("/anmelden/", id="login"),
         pytest.param("/passwort/vergessen/", id="password-reset"),
+        pytest.param("/daten/", id="open-data"),
+        pytest.param("/daten/foerderungen/", id="open-data-awards"),
     ],
 )
 def test_public_page_is_german_and_accessible(page: Page, check_accessibility, path):

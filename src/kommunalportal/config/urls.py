@@ -15,6 +15,9 @@ urlpatterns = [
     path("foerderung/", include("kommunalportal.grants.urls")),
     path("dokumente/", include("kommunalportal.documents.urls")),
     path("postfach/", include("kommunalportal.notifications.urls")),
+    path("monitor/", include("kommunalportal.monitor.urls")),
+    path("daten/", include("kommunalportal.opendata.urls")),
+    path("api/", include("kommunalportal.api.urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

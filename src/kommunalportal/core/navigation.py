@@ -23,6 +23,11 @@ def _everyone(user: Any) -> bool:
     return True
 
 
+def _staff(user: Any) -> bool:
+    """Ministry staff and the communes' people, not citizens."""
+    return policies.is_ministry_user(user) or policies.is_commune_user(user)
+
+
 def _own_commune_key(user: Any) -> dict[str, str]:
     from kommunalportal.accounts.roles import COMMUNE_ROLES
     from kommunalportal.accounts.selectors import organisations_of
@@ -34,11 +39,17 @@ def _own_commune_key(user: Any) -> dict[str, str]:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home", _everyone),
     NavItem(_("Communes"), "organisations:list", _everyone),
-    NavItem(
-        _("Grants"), "grants:overview", lambda user: policies.is_ministry_user(user) or policies.is_commune_user(user)
-    ),
+    NavItem(_("Map"), "monitor:map", _everyone),
+    NavItem(_("Digitalisation index"), "monitor:index", _everyone),
+    NavItem(_("Open data"), "opendata:index", _everyone),
+    NavItem(_("Grants"), "grants:overview", _staff),
+    NavItem(_("Grant funds"), "grants:money", _staff),
+    NavItem(_("Monitor"), "monitor:dashboard", policies.is_ministry_user),
+    NavItem(_("Monitor"), "monitor:commune_dashboard", policies.is_commune_user),
+    NavItem(_("Self-assessment"), "monitor:questionnaires", _staff),
     NavItem(_("My commune"), "organisations:detail", policies.is_commune_user, _own_commune_key),
     NavItem(_("Inbox"), "notifications:inbox", lambda user: user.is_authenticated),
+    NavItem(_("Announcements"), "notifications:announcements", policies.is_ministry_user),
     NavItem(_("Administration"), "admin:index", lambda user: user.is_staff),
 )
 

@@ -2,22 +2,28 @@
 built through the same services an operator uses. Running it again changes nothing."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kommunalportal.accounts.models import User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_user, grant_membership
+from kommunalportal.core import clock
 from kommunalportal.core.errors import DomainError
 from kommunalportal.grants.models import Call, CallShape, FinancingType, MeasureCategory, Programme
 from kommunalportal.grants.services import CallSettings, create_call, create_programme, publish_call, publish_envelopes
+from kommunalportal.monitor.demo import seed_demo_responses
+from kommunalportal.notifications.announcements import Audience, publish_announcement
+from kommunalportal.notifications.services import mark_read
 from kommunalportal.organisations.models import COMMUNE_KINDS
 from kommunalportal.organisations.selectors import land, organisation_by_key
 
+from .money import pay_out_round
 from .round import decide_round, submit_joint_projects, submit_round
 
 # Printed next to every demo login; it exists only in development databases.
@@ -86,7 +92,8 @@ def load_demo_people() -> list[DemoPerson]:
 
 @transaction.atomic
 def load_demo_programme() -> Programme:
-    """ "Starke Heimat Hessen": €20 M a year 2020–2024, and the 2020 round of envelopes for all 443 communes.
+    """ "Starke Heimat Hessen": €20 M a year 2020–2024, and the 2020 round of envelopes for all 443 communes,
+    paid out and partly proven by the end of 2021.
 
     The real key weighted financial capacity, which is not public; the demo splits by population with the
     published floor of €7,500, a fifth of the budget going to the 21 districts.
@@ -101,6 +108,8 @@ def load_demo_programme() -> Programme:
     publish_call(call=call, actor=manager)
     submit_round(call)
     decide_round(call, reviewer=User.objects.get(username="pruefung"), releaser=manager)
+    pay_out_round(call)
+    announce_phase_two(manager)
     phase_two = phase_two_call(programme, manager)
     submit_joint_projects(
         phase_two,
@@ -108,7 +117,35 @@ def load_demo_programme() -> Programme:
         jurors=[User.objects.get(username=name) for name in ("pruefung", "pruefung2", "programm")],
     )
     load_open_call(manager)
+    # The communes' yearly self-assessments 2020–2024, for the digitalisation index.
+    seed_demo_responses(range(2020, 2025))
     return programme
+
+
+# The ministry announced the competitive phase to every commune in January 2021; some read it at once.
+PHASE_TWO_NEWS = (
+    "Starke Heimat Hessen: Phase 2 beginnt",
+    "Ab dem 1. März 2021 können Städte, Gemeinden und Landkreise Projekte für die zweite Phase einreichen: "
+    "100.000 bis 2,5 Millionen Euro je Projekt, bis zu 90 Prozent der zuwendungsfähigen Ausgaben, gemeinsame "
+    "Projekte mehrerer Kommunen werden bevorzugt. Die Einzelheiten stehen im Förderaufruf.",
+)
+
+
+def announce_phase_two(manager: User) -> None:
+    published = timezone.make_aware(datetime(2021, 1, 15, 10))
+    with clock.replaying(published):
+        announcement = publish_announcement(
+            actor=manager, subject=PHASE_TWO_NEWS[0], body=PHASE_TWO_NEWS[1], link="/foerderung/",
+            audience=Audience(),
+        )  # fmt: skip
+    # The signatories of the three demo communes and the districts' signatories have read it.
+    readers = announcement.messages.filter(
+        Q(organisation__key__in=DEMO_COMMUNES.values()) | Q(organisation__kind="district"),
+        recipient__username__startswith="zeichnung.",
+    )
+    with clock.replaying(published + timedelta(days=1)):
+        for message in readers.select_related("recipient"):
+            mark_read(message=message, actor=message.recipient)
 
 
 def phase_two_call(programme: Programme, manager: User) -> Call:

@@ -32,12 +32,19 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "kommunalportal.core",
     "kommunalportal.accounts",
     "kommunalportal.organisations",
     "kommunalportal.documents",
     "kommunalportal.notifications",
     "kommunalportal.grants",
+    "kommunalportal.monitor",
+    "kommunalportal.opendata",
+    "kommunalportal.api",
     "kommunalportal.demo",
 ]
 
@@ -141,6 +148,7 @@ STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
 # Issued documents (PDFs); kept out of the web server's reach, served only through a permission check.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -202,3 +210,32 @@ AUTHORITY_NAME = env.str("KP_AUTHORITY_NAME", default="Hessisches Ministerium f√
 AUTHORITY_ADDRESS = env.str("KP_AUTHORITY_ADDRESS", default="Kaiser-Friedrich-Ring 75, 65185 Wiesbaden")
 # Attachments of applications: PDF only, at most this size.
 ATTACHMENT_MAX_BYTES = env.int("KP_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+
+# The read API (`kommunalportal.api`): versioned in the path (/api/v1/), public data without a login, the
+# rest with a token (or the browser's session) and the same visibility rules as the pages; errors as
+# problem details (RFC 9457); the OpenAPI document from drf-spectacular, its browsable docs served locally.
+REST_FRAMEWORK = {
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "kommunalportal.api.problems.problem_response",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kommunalportal API",
+    "DESCRIPTION": "Programmes, calls, communes, awards and indicators of the state's municipal digitalisation.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
