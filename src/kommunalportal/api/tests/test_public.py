@@ -239,6 +239,7 @@ def test_the_indicators_are_listed_with_code_label_unit_and_description(registry
         "share_paid",
         "share_drawn",
         "digitalisation_index",
+        "online_services",
     ]
     first = body["results"][0]
     assert first["unit"] == "€" and first["label"] and first["description"]

@@ -379,3 +379,40 @@ def test_the_demo_answers_are_reproducible_and_grow_more_equal(registry):
     Response.objects.filter(questionnaire__year=2020).delete()
     assert seed_demo_responses([2020, 2024]) == 443
     assert sorted(Answer.objects.values_list("response__organisation__key", "question__code", "value")) == first
+
+
+# The online services the communes state
+
+
+def _online_services(year: int | None = None):
+    from kommunalportal.monitor.figures import Scope
+    from kommunalportal.monitor.indicators import INDICATORS_BY_CODE
+
+    return INDICATORS_BY_CODE["online_services"].compute(Scope(year=year))
+
+
+def test_the_online_services_are_the_share_stated_in_the_latest_self_assessment(
+    municipal_signatory, bruchkoebel, organisation
+):
+    assert _online_services() == {}  # nobody has answered yet
+    submit_for(2021, bruchkoebel, municipal_signatory, "high")
+    ronneburg = organisation("06435024")
+    submit_for(2022, ronneburg, _person("ronneburg_signatory", Role.MUNICIPAL_SIGNATORY, "06435024"), "low")
+    # 2021: only Bruchköbel, with the largest value of the question (100 %).
+    assert _online_services(2021) == {bruchkoebel.pk: D("100.0")}
+    # 2022 and the latest year: Bruchköbel's 2021 answer still counts; Ronneburg stated 0 %.
+    assert _online_services(2022) == {bruchkoebel.pk: D("100.0"), ronneburg.pk: D("0.0")}
+    assert _online_services() == _online_services(2024) == _online_services(2022)
+    # A newer self-assessment replaces the older answer.
+    submit_for(2023, bruchkoebel, municipal_signatory, "low")
+    assert _online_services(2023)[bruchkoebel.pk] == D("0.0")
+    assert _online_services(2022)[bruchkoebel.pk] == D("100.0")
+
+
+def test_a_latest_self_assessment_without_the_question_gives_no_value(municipal_signatory, bruchkoebel):
+    submit_for(2021, bruchkoebel, municipal_signatory)
+    questionnaire = Questionnaire.objects.get(year=2022)
+    questionnaire.questions.get(code="ozg-online").delete()
+    submit_for(2022, bruchkoebel, municipal_signatory)
+    assert _online_services(2021) == {bruchkoebel.pk: D("100.0")}
+    assert _online_services(2022) == {}

@@ -41,7 +41,9 @@ MAIN_KINZIG = "06435"  # a Landkreis, itself a grantee
 # Queries of the values endpoint and the table for an anonymous visitor: the communes, the ledger (eight),
 # the populations of the indicator per inhabitant; for the index its years (one) and its table (three).
 # The same for one grant and for many.
-VALUES_QUERIES = {"funding_per_inhabitant": 10, "share_paid": 9, "share_drawn": 9, "digitalisation_index": 5}
+VALUES_QUERIES = {
+    "funding_per_inhabitant": 10, "share_paid": 9, "share_drawn": 9, "digitalisation_index": 5, "online_services": 4,
+}  # fmt: skip
 
 
 def german(message: object) -> str:
