@@ -10,6 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .policies import requires_two_factor
 
+# The API answers for itself: a session that owes the second factor counts there as not signed in (401),
+# public endpoints read no session at all; a redirect to a form would mean nothing to a program.
+API_NAMESPACE = "api"
+
 # What a signed-in person who still owes the second factor may reach.
 ALLOWED_UNVERIFIED = {
     "accounts:two_factor_setup",
@@ -38,7 +42,9 @@ class TwoFactorRequiredMiddleware:
         if not requires_two_factor(user) or user.is_verified():
             return None
         match = request.resolver_match
-        if request.path.startswith(settings.STATIC_URL) or (match and match.view_name in ALLOWED_UNVERIFIED):
+        if request.path.startswith(settings.STATIC_URL) or (
+            match and (match.view_name in ALLOWED_UNVERIFIED or API_NAMESPACE in match.namespaces)
+        ):
             return None
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"

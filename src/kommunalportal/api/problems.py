@@ -10,7 +10,8 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
+
+from kommunalportal.core import errorviews
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -146,12 +149,29 @@ def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
         }
     else:
         detail = _("The API has no endpoint at this address. Versions: %(versions)s.") % {"versions": versions}
+    return _problem_json(404, detail, request)
+
+
+def _problem_json(status: int, detail: str, request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        problem(404, detail, instance=request.path),
-        status=404,
+        problem(status, detail, instance=request.path),
+        status=status,
         content_type=PROBLEM_CONTENT_TYPE,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the request is addressed to the API (everything under its root, served or not)."""
+    return request.path.startswith(reverse("api:not_found", kwargs={"rest": ""}))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: a 500 problem for the API's addresses, the portal's error page everywhere else.
+    Django has logged the error before; the response tells nothing of it."""
+    if is_api_request(request):
+        return _problem_json(500, _("An error on the server. It has been recorded; please try again later."), request)
+    return errorviews.server_error(request)
 
 
 # The problem responses in the OpenAPI document.

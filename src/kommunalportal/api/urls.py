@@ -37,5 +37,5 @@ endpoints: list[URLPattern | URLResolver] = [
 urlpatterns: list[URLPattern | URLResolver] = [
     re_path(rf"^(?P<version>{VERSIONS})/", include(endpoints)),
     # Only addresses that end in a slash, so that Django still adds a forgotten one (APPEND_SLASH) first.
-    re_path(r"^(?P<rest>(?:.*/)?)$", not_found),
+    re_path(r"^(?P<rest>(?:.*/)?)$", not_found, name="not_found"),
 ]

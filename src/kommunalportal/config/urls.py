@@ -24,4 +24,4 @@ urlpatterns = [
 
 handler403 = "kommunalportal.core.errorviews.permission_denied"
 handler404 = "kommunalportal.core.errorviews.page_not_found"
-handler500 = "kommunalportal.core.errorviews.server_error"
+handler500 = "kommunalportal.api.problems.server_error"  # a problem under /api/, the error page elsewhere

@@ -107,3 +107,19 @@ def test_the_texts_follow_the_portals_language_and_the_codes_do_not(registry):
     assert english["title"] == "Unauthorized" and german["title"] == "Nicht authentifiziert"
     texts = {"detail", "title"}
     assert {k: v for k, v in english.items() if k not in texts} == {k: v for k, v in german.items() if k not in texts}
+
+
+def test_a_server_error_under_the_api_is_a_500_problem_and_a_page_elsewhere(registry, monkeypatch):
+    from kommunalportal.api import public_views
+    from kommunalportal.organisations import views as organisation_views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(public_views.ProgrammeList, "get_queryset", broken)
+    client = Client(raise_request_exception=False)
+    body = assert_problem(client.get("/api/v1/programmes/"), 500)
+    assert body["instance"] == "/api/v1/programmes/" and "a bug" not in body["detail"]
+    monkeypatch.setattr(organisation_views, "search_communes", broken)
+    page = client.get("/kommunen/")
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
