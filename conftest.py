@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -144,6 +145,15 @@ def device_code(device: TOTPDevice) -> str:
 
 def current_code(user: User) -> str:
     return device_code(TOTPDevice.objects.get(user=user, confirmed=True))
+
+
+def signed_in(user: User, *, ministry: bool = False) -> Client:
+    """A new test client signed in as `user`; with `ministry`, the second factor passed as well."""
+    client = Client()
+    client.force_login(user)
+    if ministry:
+        assert client.post("/zwei-faktor/", {"token": current_code(user)}).status_code == 302
+    return client
 
 
 @pytest.fixture

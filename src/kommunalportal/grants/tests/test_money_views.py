@@ -5,10 +5,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
-from conftest import current_code
+from conftest import signed_in
 from kommunalportal.grants import payments
 from kommunalportal.grants.models import Drawdown, DrawdownStatus, PayeeAccount, PaymentRun, PaymentRunStatus
 from kommunalportal.grants.sepa import parse_transfers
@@ -16,14 +15,6 @@ from kommunalportal.grants.sepa import parse_transfers
 from .conftest import IBAN, request
 
 MINISTRY = {"programme_manager", "reviewer", "payment_officer", "auditor", "second_officer"}
-
-
-def signed_in(user, *, ministry: bool) -> Client:
-    client = Client()
-    client.force_login(user)
-    if ministry:
-        assert client.post("/zwei-faktor/", {"token": current_code(user)}).status_code == 302
-    return client
 
 
 def as_(persona, pytest_request):

@@ -9,10 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
-from django.test import Client
 from django.utils import timezone, translation
 
-from conftest import _person, current_code
+from conftest import _person, signed_in
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core import clock
 from kommunalportal.core.money import format_amount
@@ -49,14 +48,6 @@ MINISTRY = ("programme_manager", "reviewer", "payment_officer", "auditor")
 COMMUNE = ("municipal_applicant", "municipal_signatory", "clerk", "service_designer")
 WAITING = (DrawdownStatus.REQUESTED, DrawdownStatus.APPROVED, DrawdownStatus.IN_RUN)
 ZERO = Decimal("0.00")
-
-
-def signed_in(user, *, ministry: bool) -> Client:
-    client = Client()
-    client.force_login(user)
-    if ministry:
-        assert client.post("/zwei-faktor/", {"token": current_code(user)}).status_code == 302
-    return client
 
 
 def noon(day: date) -> datetime:

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import _person, current_code
+from conftest import _person, signed_in
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_ministry_admin
 from kommunalportal.core import clock
@@ -64,14 +63,6 @@ def post_data(values: dict[str, Decimal | None], action: str = "speichern") -> d
     data = {f"frage-{code}": ("" if value is None else str(value)) for code, value in values.items()}
     data["aktion"] = action
     return data
-
-
-def signed_in(user, *, ministry: bool = False) -> Client:
-    client = Client()
-    client.force_login(user)
-    if ministry:
-        assert client.post("/zwei-faktor/", {"token": current_code(user)}).status_code == 302
-    return client
 
 
 def bruchkoebel_org(organisation):

@@ -3,10 +3,9 @@
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import BRUCHKOEBEL, RONNEBURG, _person, current_code
+from conftest import BRUCHKOEBEL, RONNEBURG, _person, signed_in
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.core.models import AuditEvent
@@ -17,14 +16,6 @@ from kommunalportal.organisations.models import COMMUNE_KINDS, Organisation
 
 MAIN_KINZIG = "06435"  # Main-Kinzig-Kreis: Bruchköbel and Ronneburg lie in it
 FRANKFURT = "06412000"
-
-
-def signed_in(user, *, ministry: bool) -> Client:
-    client = Client()
-    client.force_login(user)
-    if ministry:
-        assert client.post("/zwei-faktor/", {"token": current_code(user)}).status_code == 302
-    return client
 
 
 def publish(actor, **audience):
