@@ -28,6 +28,11 @@ def _staff(user: Any) -> bool:
     return policies.is_ministry_user(user) or policies.is_commune_user(user)
 
 
+def _commune_not_ministry(user: Any) -> bool:
+    """The communes' people; someone who is ministry staff as well has the ministry's view of the same thing."""
+    return policies.is_commune_user(user) and not policies.is_ministry_user(user)
+
+
 def _own_commune_key(user: Any) -> dict[str, str]:
     from kommunalportal.accounts.roles import COMMUNE_ROLES
     from kommunalportal.accounts.selectors import organisations_of
@@ -45,7 +50,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Grants"), "grants:overview", _staff),
     NavItem(_("Grant funds"), "grants:money", _staff),
     NavItem(_("Monitor"), "monitor:dashboard", policies.is_ministry_user),
-    NavItem(_("Monitor"), "monitor:commune_dashboard", policies.is_commune_user),
+    NavItem(_("Monitor"), "monitor:commune_dashboard", _commune_not_ministry),
     NavItem(_("Self-assessment"), "monitor:questionnaires", _staff),
     NavItem(_("My commune"), "organisations:detail", policies.is_commune_user, _own_commune_key),
     NavItem(_("Inbox"), "notifications:inbox", lambda user: user.is_authenticated),

@@ -56,6 +56,20 @@ def test_navigation_follows_the_role(client, registry, municipal_applicant, veri
     html = client.get("/").content.decode()
     assert 'href="/kommunen/06435006/">Meine Kommune' in html
     assert "Verwaltung" not in html
+    assert 'href="/monitor/kommune/"' in html and 'href="/monitor/"' not in html
+
+
+def test_someone_in_the_ministry_and_a_commune_has_one_monitor_entry(registry, programme_manager, organisation):
+    from conftest import signed_in
+    from kommunalportal.accounts.roles import Role
+    from kommunalportal.accounts.services import grant_membership
+
+    grant_membership(
+        user=programme_manager, organisation=organisation("06435006"), role=Role.MUNICIPAL_APPLICANT,
+        actor="test",
+    )  # fmt: skip
+    html = signed_in(programme_manager, ministry=True).get("/").content.decode()
+    assert html.count(">Monitor<") == 1 and 'href="/monitor/"' in html
 
 
 def test_an_unknown_page_is_a_german_404(client, registry):
