@@ -1,20 +1,22 @@
 """How API callers prove who they are: a token (programmatic access) or the browser's session.
 
 A session counts only if its holder needs no second factor or has passed it (ministry staff and operators
-must, as on the pages). A token counts as its holder, whoever presents it; tokens of ministry staff are only
-issued from a session that passed the second factor (see `policies.can_issue_token`).
+must, as on the pages). A token (django-rest-knox: the database keeps only its digest) counts as its holder,
+whoever presents it, until it expires; tokens of ministry staff are only issued from a session that passed the
+second factor (see `policies.can_issue_token`). An unknown or expired token, or the token of a deactivated
+account, is a 401.
 """
 
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox.auth import TokenAuthentication
+from knox.settings import knox_settings
 from rest_framework import exceptions
-from rest_framework.authentication import (
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import SessionAuthentication
 
 from kommunalportal.accounts.policies import requires_two_factor
 
@@ -38,8 +40,33 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         return result
 
 
+class ApiTokenAuthentication(TokenAuthentication):
+    """django-rest-knox's token: the key is compared with the stored digest, and an expired token is refused like
+    an unknown one (401). Unlike knox, this does not delete expired tokens when it meets them: a token row changes
+    only through `services`, which records every change in the audit trail; renewing replaces the expired one."""
+
+    def _cleanup_token(self, auth_token: Any) -> bool:  # knox asks here whether to skip the token
+        return auth_token.expiry is not None and auth_token.expiry <= timezone.now()
+
+
 # Token first: its `WWW-Authenticate: Token` header makes "not signed in" a 401, as HTTP asks.
-SIGNED_IN = (TokenAuthentication, VerifiedSessionAuthentication)
+SIGNED_IN = (ApiTokenAuthentication, VerifiedSessionAuthentication)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token in the OpenAPI document, as "tokenAuth"."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f'"Authorization: {knox_settings.AUTH_HEADER_PREFIX} <token>". A token is valid for '
+            f"{knox_settings.TOKEN_TTL.days} days from when it was issued; renewing it replaces it.",
+        }
 
 
 class VerifiedSessionScheme(OpenApiAuthenticationExtension):

@@ -9,7 +9,7 @@ from rest_framework.reverse import reverse
 
 from . import serializers
 from .endpoints import PublicEndpoint
-from .problems import ProblemRenderingMixin
+from .problems import ProblemRenderingMixin, problem_responses
 
 ENDPOINTS = {
     "programmes": "api:programmes",
@@ -30,7 +30,7 @@ ENDPOINTS = {
     tags=["meta"],
     summary="The endpoints of this version",
     description="Links to every endpoint, the OpenAPI document and the browsable docs.",
-    responses=serializers.ApiRootSerializer,
+    responses={200: serializers.ApiRootSerializer, **problem_responses()},
 )
 class ApiRoot(PublicEndpoint):
     serializer_class = serializers.ApiRootSerializer

@@ -5,6 +5,7 @@ and the path of the request, and for bad parameters the list of invalid paramete
 /api/ that no endpoint serves (an unknown version too), so that no API client ever receives an HTML page.
 """
 
+import math
 import re
 from http import HTTPStatus
 from typing import Any
@@ -89,6 +90,13 @@ def _invalid_params(detail: Any, name: str = "") -> list[dict[str, str]]:
     return [{"name": name, "reason": str(detail)}]
 
 
+def throttled_detail(wait: float | None) -> str:
+    """The detail of a 429, in the caller's language (DRF's own text has no German translation)."""
+    if wait is None:
+        return _("Too many requests. Please try again later.")
+    return _("Too many requests. Please try again in %(seconds)d seconds.") % {"seconds": math.ceil(wait)}
+
+
 def problem_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Django REST framework's exception handler: every refusal as a problem response.
 
@@ -106,8 +114,10 @@ def problem_response(exc: Exception, context: dict[str, Any]) -> Response | None
     if auth_header := getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = auth_header
     if wait := getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(wait))
-    if isinstance(exc, exceptions.ValidationError):
+        headers["Retry-After"] = str(math.ceil(wait))  # whole seconds, never earlier than the limit allows
+    if isinstance(exc, exceptions.Throttled):
+        body = problem(exc.status_code, throttled_detail(getattr(exc, "wait", None)), instance=instance)
+    elif isinstance(exc, exceptions.ValidationError):
         params = _invalid_params(exc.detail)
         body = problem(
             exc.status_code,
@@ -198,9 +208,11 @@ class ValidationProblemSerializer(ProblemSerializer):
 
 _DESCRIPTIONS = {
     400: "A parameter is not valid (problem details with the invalid parameters).",
-    401: "Not signed in: no token, an unknown token, or a session without the second factor (problem details).",
+    401: "Not signed in: no token, an unknown or expired token, or a session without the second factor "
+    "(problem details).",
     403: "Signed in, but not allowed to do this (problem details).",
     404: "Not there, or not visible to the caller (problem details).",
+    429: "Too many requests: try again after the seconds in the Retry-After header (problem details).",
 }
 
 _EXAMPLES = {
@@ -228,16 +240,23 @@ _EXAMPLES = {
         response_only=True,
         status_codes=["404"],
     ),
+    429: OpenApiExample(
+        "too many requests",
+        value=problem(429, "Too many requests. Please try again in 12 seconds."),
+        response_only=True,
+        status_codes=["429"],
+    ),
 }
 
 
 def problem_responses(*statuses: int) -> dict[tuple[int, str], OpenApiResponse]:
-    """The problem responses of an operation, for `extend_schema(responses=...)`."""
+    """The problem responses of an operation, for `extend_schema(responses=...)`; every operation can be
+    throttled, so 429 is always among them."""
     return {
         (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(
             response=ValidationProblemSerializer if status == 400 else ProblemSerializer,
             description=_DESCRIPTIONS[status],
             examples=[_EXAMPLES[status]] if status in _EXAMPLES else [],
         )
-        for status in statuses
+        for status in (*statuses, 429)
     }

@@ -192,13 +192,17 @@ class DrawdownSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
+    """A token as issued (`services.IssuedToken`): the only time its key is shown."""
+
     token = serializers.CharField(source="key", help_text='Send it as "Authorization: Token <token>".')
     created = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(help_text="From then on the token no longer works; renew it before.")
 
 
 class TokenStateSerializer(serializers.Serializer):
-    has_token = serializers.BooleanField()
+    has_token = serializers.BooleanField(help_text="Whether the caller has a token that works (not expired).")
     created = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
 
 
 class ApiRootSerializer(serializers.Serializer):

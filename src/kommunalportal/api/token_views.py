@@ -5,7 +5,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from kommunalportal.core.errors import DomainError
 from . import serializers, services
 from .endpoints import SignedInEndpoint
 from .problems import problem_responses
+from .selectors import current_token_of
 
 TOKEN = ["token"]
 
@@ -37,19 +37,25 @@ class TokenEndpoint(SignedInEndpoint):
     @extend_schema(
         tags=TOKEN,
         summary="Whether I have a token",
-        description="Never shows the token itself: it is shown once, when it is issued.",
+        description="Whether the caller has a token that works, when it was issued and when it expires. Never "
+        "shows the token itself: it is shown once, when it is issued.",
         responses={200: serializers.TokenStateSerializer, **problem_responses(401, 403)},
     )
     def get(self, request: Any, version: str) -> Response:
-        token = Token.objects.filter(user=request.user).first()
-        state = {"has_token": token is not None, "created": token.created if token else None}
+        token = current_token_of(request.user)
+        state = {
+            "has_token": token is not None,
+            "created": token.created if token else None,
+            "expires_at": token.expiry if token else None,
+        }
         return Response(serializers.TokenStateSerializer(state).data)
 
     @extend_schema(
         tags=TOKEN,
         summary="Issue my token (replacing the old one)",
         description="Session and CSRF token only. Ministry staff: only after the second factor. The new token is "
-        "shown once; the old one stops working. Recorded in the audit trail (without the token).",
+        "shown once, with the time it expires (a fixed number of days from now; using it does not extend it); the "
+        "old one stops working. Recorded in the audit trail (without the token).",
         request=None,
         responses={201: serializers.TokenSerializer, **problem_responses(401, 403)},
     )

@@ -67,6 +67,7 @@ def test_the_document_says_which_endpoints_need_a_login(document):
     assert schemes["tokenAuth"] == {
         "type": "apiKey", "in": "header", "name": "Authorization", "description": schemes["tokenAuth"]["description"],
     }  # fmt: skip
+    assert "90 days" in schemes["tokenAuth"]["description"]  # the lifetime of REST_KNOX["TOKEN_TTL"]
     assert schemes["sessionAuth"]["in"] == "cookie" and schemes["sessionAuth"]["name"] == "sessionid"
     for path, item in document["paths"].items():
         for operation in item.values():
@@ -87,6 +88,10 @@ def test_the_document_describes_the_problem_responses(document):
     for path in ["/api/v1/programmes/{public_id}/", "/api/v1/applications/{public_id}/", "/api/v1/indicators/{code}/"]:
         missing = document["paths"][path]["get"]["responses"]["404"]["content"]
         assert missing["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
+    for path, item in document["paths"].items():  # every operation is rate-limited
+        for method, operation in item.items():
+            throttled = operation["responses"]["429"]["content"]["application/problem+json"]
+            assert throttled["schema"]["$ref"] == "#/components/schemas/Problem", (path, method)
 
 
 def test_no_person_is_described_in_the_document(document):

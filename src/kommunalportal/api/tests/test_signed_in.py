@@ -1,8 +1,12 @@
 """The endpoints for signed-in people, per persona: a commune's staff see their own commune's applications,
 money and drawdowns, the ministry everyone's, anonymous callers get a 401 and another commune a 404."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from knox.models import AuthToken
 
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import grant_membership
@@ -48,6 +52,14 @@ def test_anonymous_callers_get_a_401_problem_asking_for_a_token(approved, grant)
 def test_a_wrong_token_is_a_401_problem(grant, header):
     for path in ENDPOINTS:
         problem(Client(headers={"authorization": header}), path, 401)
+
+
+def test_an_expired_token_is_a_401_problem_asking_for_a_token(approved, grant, municipal_signatory):
+    client = token_client(municipal_signatory)
+    assert ok(client, "/api/v1/applications/")["count"] == 1
+    AuthToken.objects.filter(user=municipal_signatory).update(expiry=timezone.now() - timedelta(minutes=1))
+    for path in (*ENDPOINTS, *details(grant)):
+        assert problem(client, path, 401)["WWW-Authenticate"] == "Token"
 
 
 def test_the_token_of_a_deactivated_account_no_longer_works(grant, municipal_signatory):

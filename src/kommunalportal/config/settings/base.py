@@ -3,6 +3,7 @@
 Production runs this module as it is; `dev` and `test` change a few values for a developer's machine.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,7 +34,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "kommunalportal.core",
@@ -103,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The default cache holds the API's request counts (its rate limits), which every server process must share:
+# a table in the database, created once with `manage.py createcachetable`. Development and tests keep it in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kommunalportal_cache"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kommunalportal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -229,6 +235,28 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "kommunalportal.api.problems.problem_response",
+    # Every endpoint counts requests: signed-in callers per person, everyone else per client address (beyond the
+    # rate a 429 problem with Retry-After). The counts live in the default cache (see docs/api.md).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kommunalportal.api.throttling.AnonymousRateThrottle",
+        "kommunalportal.api.throttling.PersonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="300/minute"),
+    },
+    # The client address is the one the trusted proxies saw (as for the sign-in lockout); without this, a
+    # client could choose its own address with X-Forwarded-For.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+}
+# API tokens (django-rest-knox): the database keeps a SHA-512 digest of the key (and its first 15 characters, to
+# find it); the key is shown once. A token expires API_TOKEN_DAYS after it was issued and is not extended by use:
+# its holder renews it deliberately, which replaces the old one (one token per person: `api.services.issue_token`).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 1,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kommunalportal API",

@@ -21,3 +21,5 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 import tempfile  # noqa: E402  (kept beside the one setting that needs it)
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kommunalportal-test-media-")
+# One process: the cache (the API's request counts) may live in its memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from kommunalportal.accounts.models import User
 from kommunalportal.api import services
@@ -9,8 +10,9 @@ from kommunalportal.core.errors import DomainError
 
 class Command(BaseCommand):
     help = (
-        "Issue (or renew) a person's API token and print it, or withdraw it with --revoke. Recorded in the audit "
-        "trail. Ministry staff issue their own token from a session that passed the second factor."
+        "Issue (or renew) a person's API token and print it (shown this once; it expires after API_TOKEN_DAYS), or "
+        "withdraw it with --revoke. Recorded in the audit trail. Ministry staff issue their own token from a session "
+        "that passed the second factor."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,8 +30,10 @@ class Command(BaseCommand):
                     f"token of {holder.username} revoked" if revoked else f"{holder.username} had no token"
                 )
                 return
-            token = services.issue_token(holder=holder, actor="api_token")
+            issued = services.issue_token(holder=holder, actor="api_token")
         except DomainError as error:
             raise CommandError(str(error.message)) from None
-        # The token alone on stdout, so that a script can take it; it is not shown again.
-        self.stdout.write(token.key)
+        # The token alone on stdout, so that a script can take it; it is not shown again (the database keeps only
+        # its digest). When it expires goes to stderr, for the operator.
+        self.stdout.write(issued.key)
+        self.stderr.write(f"valid until {timezone.localtime(issued.expires_at).isoformat(timespec='seconds')}")
