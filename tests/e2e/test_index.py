@@ -122,3 +122,48 @@ def test_a_commune_fills_in_and_submits_its_self_assessment(
     response = Response.objects.get(organisation__key=BRUCHKOEBEL, questionnaire__year=2024)
     assert response.status == ResponseStatus.SUBMITTED and response.submitted_by == commune_applicant
     assert dict(response.answers.values_list("question__code", "value"))["ozg-online"] == Decimal("37.5")
+
+
+MANAGE = "/monitor/index/fragebogen/verwaltung/"
+
+
+@pytest.fixture
+def questionnaire_manager(registry: None) -> User:
+    """A programme manager with a confirmed authenticator app: the one who maintains the questionnaires."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .conftest import LAND
+
+    user = _person("programm", "Petra", "Programm", Role.PROGRAMME_MANAGER, LAND)
+    TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    return user
+
+
+def test_the_questionnaire_management_is_accessible(
+    page: Page, check_accessibility: Callable[[Page], None], log_in_with_code, questionnaire_manager: User
+) -> None:
+    log_in_with_code(page, questionnaire_manager)
+    page.goto("/monitor/index/fragebogen/")
+    with page.expect_navigation():
+        page.click("#fragebogen-verwaltung")
+    expect(page).to_have_url(re.compile(re.escape(MANAGE) + "$"))
+    for path in (
+        "", "neu/", "2024/", "2024/bearbeiten/", "2024/fragen/neu/", "2024/fragen/ozg-online/",
+        "2024/fragen/strategie/loeschen/",
+    ):  # fmt: skip
+        page.goto(MANAGE + path)
+        expect(page.locator("h1")).to_be_visible()
+        check_accessibility(page)
+    # The errors of a form: a year that exists, a number question without bounds.
+    page.goto(MANAGE + "neu/")
+    page.fill("#id_year", "2024")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator("#fehler")).to_be_visible()
+    check_accessibility(page)
+    page.goto(MANAGE + "2024/fragen/neu/")
+    page.select_option("#id_kind", "number")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator("#fehler")).to_be_visible()
+    check_accessibility(page)

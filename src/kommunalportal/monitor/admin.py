@@ -6,19 +6,33 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from kommunalportal.core.audit import record_event, snapshot
 
 from .models import Answer, Question, Questionnaire, Response
+from .questionnaire_admin import (
+    FIXED_ONCE_ANSWERED,
+    QUESTION_FIELDS,
+    QUESTIONNAIRE_FIELDS,
+    can_change_meaning,
+    can_unpublish,
+)
 
-QUESTIONNAIRE_FIELDS = ("year", "title", "introduction", "opens_on", "closes_on", "is_published")
-QUESTION_FIELDS = (
-    "position", "code", "text", "text_en", "help_text", "help_text_en", "kind", "area", "weight",
-    "min_value", "max_value", "unit",
-)  # fmt: skip
-# What a question means for the answers already given: fixed once it has answers (texts and weight stay editable).
-FIXED_ONCE_ANSWERED = ("code", "kind", "min_value", "max_value")
+
+class QuestionnaireForm(forms.ModelForm):
+    """The same rule as on the ministry's pages: published for good once communes have submitted."""
+
+    class Meta:
+        model = Questionnaire
+        fields = QUESTIONNAIRE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is not None and "is_published" in self.changed_data and not data.get("is_published"):
+            decision = can_unpublish(Questionnaire.objects.get(pk=self.instance.pk))
+            if not decision:
+                raise ValidationError(str(decision.reason))
+        return data
 
 
 class QuestionForm(forms.ModelForm):
@@ -28,12 +42,10 @@ class QuestionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        fixed = [name for name in FIXED_ONCE_ANSWERED if name in self.changed_data]
-        if fixed and self.instance.pk is not None and self.instance.answers.exists():
-            raise ValidationError(
-                _("Communes have answered this question: its code, kind and bounds can no longer change. "
-                  "Add a new question instead.")
-            )  # fmt: skip
+        if any(name in self.changed_data for name in FIXED_ONCE_ANSWERED) and self.instance.pk is not None:
+            decision = can_change_meaning(self.instance)
+            if not decision:
+                raise ValidationError(str(decision.reason))
         return data
 
 
@@ -53,6 +65,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["year", "title", "opens_on", "closes_on", "is_published"]
     list_display_links = ["year"]
     ordering = ["-year"]
+    form = QuestionnaireForm
     inlines = [QuestionInline]
 
     def save_model(self, request: HttpRequest, obj: Questionnaire, form: Any, change: bool) -> None:

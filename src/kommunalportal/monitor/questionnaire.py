@@ -239,6 +239,9 @@ def _prepare(
     *, questionnaire: Questionnaire, organisation: Organisation, actor: Any
 ) -> tuple[Response, list[Question]]:
     require(can_fill_in(actor, organisation))
+    # The questionnaire's row lock queues an answer behind a change of the questions or of the publication (see
+    # `questionnaire_admin`), and the checks see the questionnaire as it is now.
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     require(questionnaire_accepts_answers(questionnaire, clock.today()))
     response = _locked_response(questionnaire=questionnaire, organisation=organisation, actor=actor)
     if response.is_submitted:

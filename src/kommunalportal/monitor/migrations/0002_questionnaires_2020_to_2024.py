@@ -1,7 +1,7 @@
 """The self-assessment questionnaires 2020 to 2024 with their starting questions (editable data).
 
 Every year asks the same ten questions so that the years can be compared; programme managers change
-questions, weights and dates in the administration. Each questionnaire was open from 1 October to
+questions, weights and dates on the portal's questionnaire pages. Each questionnaire was open from 1 October to
 15 December of its year.
 """
 
