@@ -3,6 +3,7 @@
 
     python3 dev.py start   # install everything, load Hessen and the demo, serve on 127.0.0.1:8000
     python3 dev.py test    # install everything and run the whole test suite (extra args go to pytest)
+    python3 dev.py prepare # install everything the test suite needs (the browser too), without running it
     python3 dev.py lock    # regenerate requirements/lock.txt from pyproject.toml
 
 Only the standard library is used here: this file runs before any dependency is installed.
@@ -157,6 +158,9 @@ def main(argv: list[str]) -> int:
         return test(argv[1:])
     elif command == "setup":
         setup()
+    elif command == "prepare":
+        setup()
+        ensure_chromium()
     elif command == "lock":
         lock()
     else:
