@@ -38,6 +38,10 @@ class TwoFactorRequiredMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, nobody signed in: the session stays unread, so that a response that does not depend
+            # on the visitor (the map's boundaries, a download) is not marked `Vary: Cookie` for shared caches.
+            return None
         user: Any = request.user
         if not requires_two_factor(user) or user.is_verified():
             return None

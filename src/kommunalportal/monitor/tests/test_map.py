@@ -168,6 +168,8 @@ def test_the_boundaries_are_served_with_an_etag_and_answer_304_when_unchanged(cl
     etag = response["ETag"]
     assert re.fullmatch(r'"[0-9a-f]{20}"', etag)
     assert "max-age=86400" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    # The same for every visitor: a shared cache keeps one copy, not one per session cookie.
+    assert "cookie" not in response.get("Vary", "").lower()
 
     unchanged = client.get(f"/monitor/karte/{level}.geojson", headers={"If-None-Match": etag})
     assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged["ETag"] == etag
