@@ -64,6 +64,8 @@ def money(request: HttpRequest) -> HttpResponse:
             for name in ("approved", "drawn", "paid", "open", "to_repay")
         },
         "is_ministry": is_ministry_user(user),
+        # The account changes wait for payment officers: only they see the link to them.
+        "confirms_accounts": bool(policies.can_prepare_payment_run(user)),
         "drawdowns": drawdowns_visible_to(user).order_by("-requested_at")[:200],
     }
     if not context["is_ministry"]:

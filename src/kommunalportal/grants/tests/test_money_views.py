@@ -176,3 +176,16 @@ def test_taking_a_drawdown_out_of_a_run_with_garbage_is_no_server_error(approved
     response = officer.post(f"/foerderung/zahlungslaeufe/{run.public_id}/remove/", {"item": str(item.pk)})
     assert response.status_code == 302
     assert run.items.filter(outcome="removed").count() == 1
+
+
+@pytest.mark.parametrize("persona", ["payment_officer", "reviewer", "programme_manager", "auditor"])
+def test_the_money_page_links_only_to_pages_its_reader_may_open(persona, request, account, approved):
+    import re
+
+    client = as_(persona, request)
+    page = client.get("/foerderung/geld/").content.decode()
+    links = set(re.findall(r'href="(/foerderung/[^"?#]*)"', page))
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    assert ('href="/foerderung/konten/"' in page) == (persona == "payment_officer")
