@@ -36,13 +36,26 @@ from .selectors import (
 MONEY_COLUMNS = ["reference", "commune", "key", "call", "approved", "drawn", "paid", "proven", "open", "to_repay"]
 
 
+AMOUNT_COLUMNS = range(MONEY_COLUMNS.index("approved"), len(MONEY_COLUMNS))
+CENT = Decimal("0.01")
+
+
+def _cents(amount: Decimal | None) -> Decimal | str:
+    """An amount to the cent (the database's sums can carry more places, or none); empty when there is none."""
+    return amount.quantize(CENT) if amount is not None else ""
+
+
 def _rows(ledger: list[GrantMoney]) -> list[list[Any]]:
     return [
         [m.application.reference, m.application.organisation.short_name, m.application.organisation.key,
-         m.application.call.name, m.approved, m.drawn, m.paid, m.proven if m.proven is not None else "", m.open,
-         m.to_repay]
+         m.application.call.name, *(_cents(a) for a in (m.approved, m.drawn, m.paid, m.proven, m.open, m.to_repay))]
         for m in ledger
     ]  # fmt: skip
+
+
+def _csv_row(row: list[Any]) -> list[Any]:
+    """Amounts with a decimal comma, as the open data: a spreadsheet in German settings reads them as numbers."""
+    return [f"{value:f}".replace(".", ",") if isinstance(value, Decimal) else value for value in row]
 
 
 @login_required
@@ -86,9 +99,10 @@ def _export(ledger: list[GrantMoney], kind: str) -> HttpResponse:
     if kind == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="foerdermittel-{stamp}.csv"'
-        writer = csv.writer(response, delimiter=";")
+        response.write("\ufeff")  # the byte order mark: spreadsheets then read the file as UTF-8
+        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
         writer.writerow(MONEY_COLUMNS)
-        writer.writerows(_rows(ledger))
+        writer.writerows(_csv_row(row) for row in _rows(ledger))
         return response
     from openpyxl import Workbook  # type: ignore[import-untyped]  # the package ships no type hints
 
