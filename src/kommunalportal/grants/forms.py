@@ -4,7 +4,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kommunalportal.core.forms import KernFormMixin
+from kommunalportal.core.errors import DomainError
+from kommunalportal.core.forms import KernFormMixin, euro_amount
 from kommunalportal.organisations.models import COMMUNE_KINDS
 
 from .models import CallShape, DecisionKind, FinancingType, MeasureCategory, ReviewNoteKind
@@ -12,11 +13,24 @@ from .workflow import ApplicationStatus
 
 
 class AmountField(forms.DecimalField):
-    """Euros with cents, zero or more."""
+    """Euros with cents, zero or more, typed as people type them (`core.forms.euro_amount`: 1.234,56)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=14, decimal_places=2, min_value=Decimal(0), **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs inherit int from IntegerField
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int):
+            return Decimal(value)
+        try:
+            return euro_amount(str(value))
+        except DomainError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # the number itself was checked in to_python
 
 
 class PercentField(forms.DecimalField):

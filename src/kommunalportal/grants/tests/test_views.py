@@ -51,6 +51,8 @@ def test_a_programme_manager_sets_up_a_programme_in_the_browser_form(programme_m
     assert programme.years.count() == 5
     page = client.get(response["Location"]).content.decode()
     assert "20.000.000,00 €" in page
+    # The budget field of each year shows the amount the German way and takes it back the same way.
+    assert 'value="20.000.000,00"' in page
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,8 @@ def test_a_programme_manager_sets_up_a_programme_in_the_browser_form(programme_m
     [
         ("code", "shh", "Großbuchstaben"),
         ("yearly_budget", "-5", "größer oder gleich 0"),
-        ("yearly_budget", "1.001", "2 Dezimalstellen"),
+        ("yearly_budget", "1,001", "höchstens zwei Nachkommastellen"),
+        ("yearly_budget", "zwölf", "z. B. 1.234,56"),
         ("ends_on", "2019-01-01", "muss nach"),
     ],
 )
