@@ -43,3 +43,24 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a request with the wrong method with an empty 405. People meet it when they open an
+    address that only takes a submitted form (after signing in again, the login's `next` may point there):
+    they get a page in the portal's layout instead. Responses with a body (the API's problems) stay as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        from .errorviews import method_not_allowed  # the error pages render templates: import them when needed
+
+        page = method_not_allowed(request)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

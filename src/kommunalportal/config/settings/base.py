@@ -62,11 +62,13 @@ MIDDLEWARE = [
     "kommunalportal.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kommunalportal.core.middleware.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kommunalportal.config.urls"
+CSRF_FAILURE_VIEW = "kommunalportal.core.errorviews.csrf_failure"
 WSGI_APPLICATION = "kommunalportal.config.wsgi.application"
 
 TEMPLATES = [

@@ -72,6 +72,17 @@ def test_someone_in_the_ministry_and_a_commune_has_one_monitor_entry(registry, p
     assert html.count(">Monitor<") == 1 and 'href="/monitor/"' in html
 
 
+def test_a_form_sent_without_its_token_gets_a_page_in_the_portals_layout(registry, municipal_applicant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(municipal_applicant)
+    response = client.post("/abmelden/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1" in page and 'lang="de"' in page and "Nichts wurde gespeichert" in page
+
+
 def test_an_unknown_page_is_a_german_404(client, registry):
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404

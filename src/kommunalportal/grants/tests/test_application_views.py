@@ -215,3 +215,17 @@ def test_the_plan_is_checked_live_without_saving(submitted, client, municipal_ap
     assert "nicht bestanden" in html and "Eigenanteil" in html and "noch nicht gespeichert" in html
     submitted.refresh_from_db()
     assert submitted.requested_amount == Decimal("15000.00")  # nothing saved
+
+
+def test_a_form_address_opened_by_itself_is_a_page_not_an_empty_405(municipal_signatory, submitted):
+    from conftest import signed_in
+
+    client = signed_in(municipal_signatory)
+    # After signing in again, `next` may lead to an address that only takes a form.
+    response = client.get(f"/foerderung/antraege/{submitted.public_id}/einreichen/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "<h1" in page and 'lang="de"' in page and "Formular" in page
+    # The API keeps its problem responses.
+    api = client.post("/api/v1/programmes/")
+    assert api.status_code == 405 and api["Content-Type"] == "application/problem+json"
