@@ -180,7 +180,7 @@ def shh_programme(manager: User) -> Programme:
         actor=manager,
         code="SHH",
         name="Starke Heimat Hessen",
-        legal_basis="§ 44 LHO mit den Verwaltungsvorschriften; ANBest-GK als Nebenbestimmungen",
+        legal_basis="§ 44 LHO und den Verwaltungsvorschriften dazu",
         description="Förderung der Digitalisierung der hessischen Städte, Gemeinden und Landkreise "
         "auf dem Weg zum digitalen Rathaus.",
         starts_on=date(2020, 1, 1),
@@ -196,7 +196,7 @@ def load_open_call(manager: User) -> Call:
         actor=manager,
         code="DKH",
         name="Digitale Kommune Hessen",
-        legal_basis="§ 44 LHO mit den Verwaltungsvorschriften; ANBest-GK als Nebenbestimmungen",
+        legal_basis="§ 44 LHO und den Verwaltungsvorschriften dazu",
         description="Folgeprogramm zur Verstetigung der Online-Dienste (Demonstration).",
         starts_on=date(today.year, 1, 1),
         ends_on=date(today.year + 2, 12, 31),

@@ -197,10 +197,15 @@ def _progress_chart(dashboard: MinistryDashboard, scope_text: str) -> SafeString
 
 def _category_chart(dashboard: MinistryDashboard, scope_text: str) -> SafeString:
     largest = max(dashboard.categories, key=lambda c: c.approved, default=None)
-    description = _("Approved amounts of the measures by category for %(scope)s; the most in %(category)s.") % {
-        "scope": scope_text,
-        "category": largest.label if largest and largest.approved else "–",
-    }
+    if largest is not None and largest.approved:
+        description = _("Approved amounts of the measures by category for %(scope)s; the most in %(category)s.") % {
+            "scope": scope_text,
+            "category": largest.label,
+        }
+    else:
+        description = _("Approved amounts of the measures by category for %(scope)s; nothing approved yet.") % {
+            "scope": scope_text
+        }
     return bar_chart(
         chart_id="kategorien-diagramm",
         title=_("Approved by measure category"),

@@ -210,7 +210,7 @@ def values_payload(data: MapData) -> dict[str, Any]:
         ],
         "noValue": {
             "count": data.without_value,
-            "text": f"{_('No value')} ({number_format(data.without_value, force_grouping=True)})",
+            "text": _("No value (%(count)s)") % {"count": number_format(data.without_value, force_grouping=True)},
         },
         "communes": [
             {

@@ -288,6 +288,7 @@ def test_the_values_are_those_the_indicator_computes_for_every_commune(client, m
     shown = sum(c["count"] for c in classes)
     assert shown == sum(1 for entry in entries.values() if entry["value"] is not None)
     assert shown + data["noValue"]["count"] == FEATURES[level]
+    assert data["noValue"]["text"] == f"Kein Wert ({data['noValue']['count']})"
     for entry in entries.values():
         if entry["value"] is not None:
             value_class = classes[entry["class"]]
