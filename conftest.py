@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,6 +42,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the real registry (448 organisations)."""
     with django_db_blocker.unblock():
         load_registry()
+
+
+@pytest.fixture(autouse=True)
+def _portal_language():
+    """Every test starts in the portal's language (German), whatever language an earlier request left active."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
