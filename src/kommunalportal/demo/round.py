@@ -4,13 +4,16 @@ that every run produces the same mix of measures."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.services import create_user, grant_membership
+from kommunalportal.core import clock
 from kommunalportal.core.money import split_largest_remainder
 from kommunalportal.grants import applications as svc
 from kommunalportal.grants.models import Application, Call, Envelope, GrantDecision, MeasureCategory
@@ -93,10 +96,15 @@ def draft_round(call: Call, *, seed: int = 2020) -> list[Draft]:
     ]
 
 
+def at_noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 def submit_drafts(drafts: list[Draft]) -> list[Application]:
-    """Each commune's signatory submits its draft on its day."""
+    """Each commune's signatory submits its draft on its day (its history and messages dated that day)."""
     for draft in drafts:
-        svc.submit_application(application=draft.application, actor=draft.signatory, today=draft.submitted_on)
+        with clock.replaying(at_noon(draft.submitted_on)):
+            svc.submit_application(application=draft.application, actor=draft.signatory, today=draft.submitted_on)
     return [draft.application for draft in drafts]
 
 
@@ -111,7 +119,9 @@ PREPARED_AFTER_DEADLINE, RELEASED_AFTER_DEADLINE = timedelta(days=7), timedelta(
 def decide_round(call: Call, *, reviewer: User, releaser: User) -> int:
     """The ministry approves every application as requested, in bulk and with four eyes, within weeks."""
     pending = Application.objects.filter(call=call, status="submitted").order_by("reference")
-    svc.prepare_approvals_in_bulk(applications=pending, actor=reviewer, on=call.deadline_on + PREPARED_AFTER_DEADLINE)
+    prepared_on = call.deadline_on + PREPARED_AFTER_DEADLINE
+    with clock.replaying(at_noon(prepared_on)):
+        svc.prepare_approvals_in_bulk(applications=pending, actor=reviewer, on=prepared_on)
     return release_round(call, releaser=releaser)
 
 
@@ -120,7 +130,8 @@ def release_round(call: Call, *, releaser: User) -> int:
         application__call=call, released_at__isnull=True, is_withdrawn=False
     ).select_related("application")
     on = call.deadline_on + RELEASED_AFTER_DEADLINE
-    return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser, on=on).done)
+    with clock.replaying(at_noon(on)):
+        return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser, on=on).done)
 
 
 # Phase 2: the competitive call of 2021 with joint projects under review by the jury.

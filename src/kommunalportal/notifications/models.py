@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kommunalportal.core import clock
+
 
 class Announcement(models.Model):
     """News from the ministry to all communes or a selection (by district, kind, size class): one message in
@@ -43,7 +45,7 @@ class Message(models.Model):
     announcement = models.ForeignKey(
         Announcement, on_delete=models.PROTECT, related_name="messages", null=True, blank=True
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:

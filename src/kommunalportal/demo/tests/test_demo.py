@@ -216,3 +216,21 @@ def test_the_ministry_announced_phase_two_to_every_commune_and_some_have_read_it
     assert len(reached) == 443  # every commune has its signatory in the demo
     read = {r.organisation.key for r in reached if r.read}
     assert {"06412000", "06435006", "06435024"} <= read and len(read) == 3 + 21
+
+
+def test_the_2020_history_and_messages_carry_the_days_of_the_round(demo):
+    from kommunalportal.grants.models import ApplicationStatusChange, DrawdownStatusChange
+    from kommunalportal.notifications.models import Message
+
+    submitted = ApplicationStatusChange.objects.filter(to_status="submitted", application__call__year__year=2020)
+    assert submitted.count() == 443
+    assert {change.changed_at.date() for change in submitted} <= {
+        change.application.submitted_at.date() for change in submitted.select_related("application")
+    }
+    approved = ApplicationStatusChange.objects.filter(to_status="approved", application__call__year__year=2020)
+    assert {change.changed_at.year for change in approved} == {2020}
+    paid = DrawdownStatusChange.objects.filter(to_status="paid")
+    assert paid.exists() and {change.changed_at.year for change in paid} <= {2020, 2021, 2022}
+    decided = Message.objects.filter(subject__contains="ZB-2020-")
+    assert decided.exists() and min(message.created_at.year for message in decided) == 2020
+    assert max(message.created_at.year for message in decided) <= 2022

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kommunalportal.core import clock
 from kommunalportal.core.money import MoneyField, RateField
 
 from ..workflow import ApplicationStatus
@@ -325,7 +326,7 @@ class ApplicationStatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=30, choices=ApplicationStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     note = models.TextField(_("note"), blank=True)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), default=clock.now, editable=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kommunalportal.core import clock
 from kommunalportal.core.money import MoneyField
 
 from ..workflow import DrawdownStatus, PaymentRunStatus, ProofStatus, RecoveryStatus
@@ -101,7 +102,7 @@ class DrawdownStatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=DrawdownStatus.choices)
     actor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True)
     note = models.TextField(_("note"), blank=True)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), default=clock.now, editable=False)
 
     class Meta:
         ordering = ["changed_at", "pk"]
