@@ -1,6 +1,5 @@
 """Pages of the money after the Bescheid: the commune's money and bank account, drawdowns, payment runs."""
 
-import csv
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -21,6 +20,7 @@ from kommunalportal.accounts.selectors import organisations_of
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.forms import euro_amount, is_uuid
 from kommunalportal.core.money import format_amount
+from kommunalportal.core.spreadsheet import csv_response
 
 from . import payments, policies
 from .models import DrawdownStatus, PaymentRunStatus
@@ -51,11 +51,6 @@ def _rows(ledger: list[GrantMoney]) -> list[list[Any]]:
          m.application.call.name, *(_cents(a) for a in (m.approved, m.drawn, m.paid, m.proven, m.open, m.to_repay))]
         for m in ledger
     ]  # fmt: skip
-
-
-def _csv_row(row: list[Any]) -> list[Any]:
-    """Amounts with a decimal comma, as the open data: a spreadsheet in German settings reads them as numbers."""
-    return [f"{value:f}".replace(".", ",") if isinstance(value, Decimal) else value for value in row]
 
 
 @login_required
@@ -97,13 +92,7 @@ def money(request: HttpRequest) -> HttpResponse:
 def _export(ledger: list[GrantMoney], kind: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if kind == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="foerdermittel-{stamp}.csv"'
-        response.write("\ufeff")  # the byte order mark: spreadsheets then read the file as UTF-8
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        writer.writerow(MONEY_COLUMNS)
-        writer.writerows(_csv_row(row) for row in _rows(ledger))
-        return response
+        return csv_response(f"foerdermittel-{stamp}.csv", MONEY_COLUMNS, _rows(ledger))
     from openpyxl import Workbook  # type: ignore[import-untyped]  # the package ships no type hints
 
     book = Workbook()

@@ -1,4 +1,3 @@
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kommunalportal.accounts.policies import is_ministry_user
 from kommunalportal.accounts.selectors import active_memberships_of
 from kommunalportal.core.errors import DomainError
+from kommunalportal.core.spreadsheet import csv_response
 
 from . import competition, policies, services
 from .applications import LIVE_STATUSES
@@ -236,13 +236,11 @@ def call_envelopes_csv(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("grants:call", public_id=call.public_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kontingente-{call.public_id}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["key", "name", "kind", "population", "allocation_key", "amount"])
-    for organisation, key, amount in rows:
-        writer.writerow([organisation.key, organisation.name, organisation.kind, organisation.population, key, amount])
-    return response
+    return csv_response(
+        f"kontingente-{call.public_id}.csv",
+        ["key", "name", "kind", "population", "allocation_key", "amount"],
+        [[o.key, o.name, o.kind, o.population, key, amount] for o, key, amount in rows],
+    )
 
 
 @login_required

@@ -1,7 +1,6 @@
 """The dashboards: the ministry's figures of the programmes (with CSV export of its tables), and a commune's own
 figures beside the averages of the communes like it."""
 
-import csv
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,7 @@ from kommunalportal.accounts.roles import COMMUNE_ROLES
 from kommunalportal.accounts.selectors import organisations_of
 from kommunalportal.core.forms import KernFormMixin
 from kommunalportal.core.money import format_amount, round_commercial
+from kommunalportal.core.spreadsheet import csv_response
 from kommunalportal.grants.models import Call, Programme, ProgrammeYear
 from kommunalportal.grants.selectors import calls_visible_to, programmes_visible_to
 from kommunalportal.organisations.models import Organisation
@@ -302,7 +302,7 @@ EXPORTS: dict[str, Callable[[MinistryDashboard], tuple[list[str], list[list[Any]
 
 @login_required
 def ministry_export(request: HttpRequest, table: str) -> HttpResponse:
-    """One table of the ministry's dashboard as CSV (semicolons, UTF-8), for the filters of the page."""
+    """One table of the ministry's dashboard as CSV (`core.spreadsheet`), for the filters of the page."""
     user: Any = request.user
     _ministry_only(user)
     if table not in EXPORTS:
@@ -312,12 +312,11 @@ def ministry_export(request: HttpRequest, table: str) -> HttpResponse:
         errors = " ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     head, rows = EXPORTS[table](ministry_dashboard(form.scope()))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="monitor-{table}-{timezone.localdate().isoformat()}.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(head)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    return response
+    return csv_response(
+        f"monitor-{table}-{timezone.localdate().isoformat()}.csv",
+        head,
+        [[_cell(value) for value in row] for row in rows],
+    )
 
 
 def _cell(value: Any) -> Any:

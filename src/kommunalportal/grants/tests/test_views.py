@@ -128,10 +128,10 @@ def test_the_preview_shows_the_distribution_and_publishing_fixes_it(call, progra
 
 def test_the_envelopes_download_as_csv(call, programme_manager, verified_client):
     response = verified_client(programme_manager).get(f"/foerderung/aufrufe/{call.public_id}/kontingente.csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0] == "key,name,kind,population,allocation_key,amount"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "key;name;kind;population;allocation_key;amount"
     assert len(lines) == 444
-    assert sum(Decimal(line.rsplit(",", 1)[1]) for line in lines[1:]) == Decimal("16000000.00")
+    assert sum(Decimal(line.rsplit(";", 1)[1].replace(",", ".")) for line in lines[1:]) == Decimal("16000000.00")
 
 
 def test_capacity_upload_reports_problems_without_importing(call, programme_manager, verified_client):

@@ -559,7 +559,12 @@ def test_the_groups_add_up_even_for_odd_organisations():
 def read_csv(response) -> list[list[str]]:
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="monitor-')
-    return list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def number(text: str) -> Decimal:
+    """A number as the CSV writes it: a decimal comma."""
+    return Decimal(text.replace(",", "."))
 
 
 def test_the_csv_tables_hold_the_figures_of_the_dashboard(round_2020, auditor):
@@ -567,23 +572,23 @@ def test_the_csv_tables_hold_the_figures_of_the_dashboard(round_2020, auditor):
     figures = expected(call__year__year=2020)
     summary = read_csv(client.get("/monitor/tabelle/kennzahlen.csv", {"jahr": "2020"}))
     assert summary[0] == ["figure", "value"]
-    assert {name: Decimal(value) for name, value in summary[1:]} == figures
-    assert dict(summary[1:])["approved"] == "269500.00"  # amounts to the cent, with a decimal point
-    assert all(value.isdigit() or value[-3] == "." for _name, value in summary[1:])
+    assert {name: number(value) for name, value in summary[1:]} == figures
+    assert dict(summary[1:])["approved"] == "269500,00"  # amounts to the cent, with a decimal comma
+    assert all(value.isdigit() or value[-3] == "," for _name, value in summary[1:])
     categories = read_csv(client.get("/monitor/tabelle/kategorien.csv"))
-    assert sum(Decimal(row[3]) for row in categories[1:]) == expected()["approved"]
+    assert sum(number(row[3]) for row in categories[1:]) == expected()["approved"]
     districts = read_csv(client.get("/monitor/tabelle/landkreise.csv"))
     head = districts[0]
     rows = {row[0]: dict(zip(head, row, strict=True)) for row in districts[1:]}
     assert len(rows) == 26 and rows[FRANKFURT]["kind"] == "district_free_city"
-    assert Decimal(rows[MAIN_KINZIG]["approved"]) == district_money(Organisation.objects.get(key=MAIN_KINZIG))
-    assert sum(Decimal(row["paid"]) for row in rows.values()) == expected()["paid"]
+    assert number(rows[MAIN_KINZIG]["approved"]) == district_money(Organisation.objects.get(key=MAIN_KINZIG))
+    assert sum(number(row["paid"]) for row in rows.values()) == expected()["paid"]
     sizes = read_csv(client.get("/monitor/tabelle/groessenklassen.csv"))
     assert [row[0] for row in sizes[1:]] == [size.code for size in SIZE_CLASSES] + ["districts"]
     assert sum(int(row[2]) for row in sizes[1:]) == 443
     months = read_csv(client.get("/monitor/tabelle/verlauf.csv"))
     assert months[0] == ["month", "approved", "approved_cumulative", "paid", "paid_cumulative"]
-    assert months[1][0] == "2020-09" and Decimal(months[-1][4]) == expected()["paid"]
+    assert months[1][0] == "2020-09" and number(months[-1][4]) == expected()["paid"]
     assert client.get("/monitor/tabelle/unbekannt.csv").status_code == 404
 
 
