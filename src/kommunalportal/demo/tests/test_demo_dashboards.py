@@ -14,6 +14,7 @@ from kommunalportal.monitor.tests.test_dashboards import (
     MINISTRY_QUERIES,
     ZERO,
     expected,
+    number,
     read_csv,
     shown,
     signed_in,
@@ -74,4 +75,4 @@ class TestTheDashboardsOfTheFullDemo:
 
     def test_the_key_figures_as_csv(self):
         summary = read_csv(self.ministry().get("/monitor/tabelle/kennzahlen.csv"))
-        assert {name: Decimal(value) for name, value in summary[1:]} == expected()
+        assert {name: number(value) for name, value in summary[1:]} == expected()
