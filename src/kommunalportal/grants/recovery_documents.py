@@ -11,11 +11,7 @@ from .documents import _amount, _header, _person, letter_day
 from .interest import SURCHARGE
 from .models import Application, DecisionKind, Recovery, RecoveryKind
 from .payments import grant_position
-
-
-def _percent(rate: Decimal) -> str:
-    """A rate as a German percentage without needless places: 0.0412 → 4,12 %."""
-    return f"{(rate * 100).normalize():f}".replace(".", ",") + " %"
+from .settlement import _format_percent as _percent
 
 
 def _iban(iban: str) -> str:

@@ -14,6 +14,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from kommunalportal.core import spreadsheet
+
 from .selectors import PublicAward
 
 
@@ -132,7 +134,7 @@ def as_csv(awards: list[PublicAward]) -> bytes:
     writer.writerow(COLUMNS)
     for award in awards:
         values = row(award)
-        values[AMOUNT_COLUMN] = f"{values[AMOUNT_COLUMN]:f}".replace(".", ",")
+        values[AMOUNT_COLUMN] = spreadsheet.cell(values[AMOUNT_COLUMN])
         values[DATE_COLUMN] = values[DATE_COLUMN].isoformat()
         writer.writerow(values)
     return buffer.getvalue().encode("utf-8-sig")
