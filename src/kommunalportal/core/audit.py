@@ -170,6 +170,16 @@ def batched() -> Iterator[None]:
     _append(pending)
 
 
+def append_batch() -> None:
+    """Append the events of the bulk action so far, before it ends (outside any `batch_item()`, once no item
+    whose events are waiting can be rolled back any more)."""
+    pending = _pending.get()
+    if pending is None:
+        raise RuntimeError("audit.append_batch() belongs inside audit.batched()")
+    _append(pending)
+    pending.clear()
+
+
 @contextmanager
 def batch_item() -> Iterator[None]:
     """One item of a batched bulk action: if it fails, its events go with its rolled-back savepoint."""

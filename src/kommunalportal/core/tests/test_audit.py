@@ -181,3 +181,26 @@ def test_a_failed_batch_appends_nothing():
     with pytest.raises(ValueError, match="bulk action failed"):
         failing_bulk_action()
     assert AuditEvent.objects.count() == count
+
+
+def test_a_long_batch_appends_what_can_no_longer_be_undone_on_the_way():
+    from kommunalportal.core.audit import append_batch, batched
+
+    first = record_event(actor="test", action="test.before", object_type="t")
+    with transaction.atomic(), batched():
+        for n in range(5):
+            record_event(actor="test", action="test.item", object_type="t", object_id=str(n))
+            if n == 2:
+                append_batch()
+                assert AuditEvent.objects.filter(sequence__gt=first.sequence).count() == 3
+        assert AuditEvent.objects.filter(sequence__gt=first.sequence).count() == 3  # the rest when the batch ends
+    events = AuditEvent.objects.filter(sequence__gt=first.sequence).order_by("sequence")
+    assert list(events.values_list("object_id", flat=True)) == ["0", "1", "2", "3", "4"]
+    assert verify_chain().is_intact
+
+
+def test_appending_a_batch_needs_one():
+    from kommunalportal.core.audit import append_batch
+
+    with pytest.raises(RuntimeError, match="batched"):
+        append_batch()
