@@ -1,6 +1,6 @@
 """Pure rules of the grants domain: the checks of an application, allocation of a call's budget, drawdowns."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -181,52 +181,55 @@ def check_application(facts: ApplicationFacts) -> list[CheckResult]:
     """The automatic checks, each with pass/fail and a reason a reviewer and the commune can read."""
     results: list[CheckResult] = []
 
-    def check(code: str, label: str, passed: bool, reason: str = "") -> None:
-        results.append(CheckResult(code, label, passed, "" if passed else reason))
+    def check(code: str, label: str, passed: bool, reason: Callable[[], str]) -> None:
+        # The reason is worded only for a check that fails (a submission runs every check).
+        results.append(CheckResult(code, label, passed, "" if passed else reason()))
 
     total = sum((m.planned_costs for m in facts.measures), Decimal(0))
     check(
         "eligible_applicant", _("Eligible applicant"), facts.applicant_kind in facts.eligible_kinds,
-        _("This kind of commune cannot apply in this call."),
+        lambda: _("This kind of commune cannot apply in this call."),
     )  # fmt: skip
     foreign = sorted({m.category for m in facts.measures} - facts.eligible_categories)
     check(
         "eligible_categories", _("Eligible measure categories"), not foreign,
-        _("Not eligible in this call: %(categories)s") % {"categories": ", ".join(foreign)},
+        lambda: _("Not eligible in this call: %(categories)s") % {"categories": ", ".join(foreign)},
     )  # fmt: skip
     check(
         "complete", _("Complete"), bool(facts.measures) and facts.has_title and facts.has_not_begun,
-        _("Needs a title, at least one measure and the declaration that the measure has not begun."),
+        lambda: _("Needs a title, at least one measure and the declaration that the measure has not begun."),
     )  # fmt: skip
     paid_in = facts.requested + facts.own_share + facts.third_party
     check(
         "plan_balanced", _("Financing plan balanced"), paid_in == total and total > 0,
-        _("Grant, own share and third-party funds add up to %(financed)s, the measures cost %(costs)s.")
+        lambda: _("Grant, own share and third-party funds add up to %(financed)s, the measures cost %(costs)s.")
         % {"financed": format_amount(paid_in), "costs": format_amount(total)},
     )  # fmt: skip
     needed_own = (facts.min_own_share_rate * total).quantize(CENT)
     check(
         "own_share", _("Own share"), facts.own_share >= needed_own,
-        _("The own share must be at least %(needed)s.") % {"needed": format_amount(needed_own)},
+        lambda: _("The own share must be at least %(needed)s.") % {"needed": format_amount(needed_own)},
     )  # fmt: skip
-    if facts.financing_type == "proportional" and facts.funding_rate is not None:
-        ceiling = (facts.funding_rate * total).quantize(CENT, rounding=ROUND_DOWN)
+    rate = facts.funding_rate
+    if facts.financing_type == "proportional" and rate is not None:
+        ceiling = (rate * total).quantize(CENT, rounding=ROUND_DOWN)
         check(
             "funding_rate", _("Funding rate"), facts.requested <= ceiling,
-            _("At a funding rate of %(rate)s %% the grant can be at most %(ceiling)s.")
-            % {"rate": (facts.funding_rate * 100).normalize(), "ceiling": format_amount(ceiling)},
+            lambda: _("At a funding rate of %(rate)s %% the grant can be at most %(ceiling)s.")
+            % {"rate": (rate * 100).normalize(), "ceiling": format_amount(ceiling)},
         )  # fmt: skip
-    if facts.envelope is not None:
+    envelope = facts.envelope
+    if envelope is not None:
         check(
-            "within_envelope", _("Within the envelope"), facts.requested <= facts.envelope,
-            _("The envelope of the commune is %(envelope)s.") % {"envelope": format_amount(facts.envelope)},
+            "within_envelope", _("Within the envelope"), facts.requested <= envelope,
+            lambda: _("The envelope of the commune is %(envelope)s.") % {"envelope": format_amount(envelope)},
         )  # fmt: skip
     within_range = facts.requested >= facts.min_grant and (
         facts.max_grant is None or facts.requested <= facts.max_grant
     )
     check(
         "grant_range", _("Size of the grant"), within_range and facts.requested > 0,
-        _("The grant must lie between %(low)s and %(high)s.")
+        lambda: _("The grant must lie between %(low)s and %(high)s.")
         % {"low": format_amount(facts.min_grant), "high": format_amount(facts.max_grant) if facts.max_grant else "–"},
     )  # fmt: skip
     if facts.max_duration_months:
@@ -235,17 +238,17 @@ def check_application(facts: ApplicationFacts) -> list[CheckResult]:
         ]
         check(
             "duration", _("Duration"), not too_long,
-            _("Longer than %(months)d months: %(titles)s")
+            lambda: _("Longer than %(months)d months: %(titles)s")
             % {"months": facts.max_duration_months, "titles": ", ".join(too_long)},
         )  # fmt: skip
     check(
         "deadline", _("Deadline"), facts.submitted_on <= facts.deadline_on,
-        _("The deadline was %(date)s.") % {"date": date_format(facts.deadline_on, "SHORT_DATE_FORMAT")},
+        lambda: _("The deadline was %(date)s.") % {"date": date_format(facts.deadline_on, "SHORT_DATE_FORMAT")},
     )  # fmt: skip
     twice = sorted(m.title for m in facts.measures if (m.category, m.title.strip().lower()) in facts.funded_elsewhere)
     check(
         "not_funded_twice", _("Not funded twice"), not twice,
-        _("Already in another application of the commune: %(titles)s") % {"titles": ", ".join(twice)},
+        lambda: _("Already in another application of the commune: %(titles)s") % {"titles": ", ".join(twice)},
     )  # fmt: skip
     return results
 
