@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kommunalportal.accounts.roles import Role
 from kommunalportal.core import audit
 from kommunalportal.core.audit import record_event, snapshot
+from kommunalportal.core.bulk import update_each
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.money import split_largest_remainder
 from kommunalportal.core.policies import require
@@ -286,8 +287,15 @@ def remove_attachment(*, attachment: Attachment, actor: Any) -> None:
 def application_facts(
     application: Application, *, on: date | None = None, measures: list[Measure] | None = None
 ) -> ApplicationFacts:
-    known = None if measures is None else {application.pk: measures}
+    known = None if measures is None else {application.pk: measure_facts(measures)}
     return facts_of_many([application], on=on, measures=known)[application.pk]
+
+
+def measure_facts(measures: Iterable[Measure]) -> tuple[MeasureFacts, ...]:
+    """What the checks need of each measure (its category loaded with it)."""
+    return tuple(
+        MeasureFacts(m.category.code, m.title, m.planned_costs_amount, m.starts_on, m.ends_on) for m in measures
+    )
 
 
 def _measures_of(applications: list[Application]) -> dict[int, list[Measure]]:
@@ -302,7 +310,7 @@ def facts_of_many(
     applications: list[Application],
     *,
     on: date | None = None,
-    measures: dict[int, list[Measure]] | None = None,
+    measures: dict[int, tuple[MeasureFacts, ...]] | None = None,
     funded_elsewhere: bool = True,
     envelopes: dict[tuple[int, int], Decimal] | None = None,
 ) -> dict[int, ApplicationFacts]:
@@ -312,7 +320,7 @@ def facts_of_many(
     "not funded twice"; the review does). `envelopes` by (call, commune), when the caller read them already.
     """
     if measures is None:
-        measures = _measures_of(applications)
+        measures = {owner: measure_facts(found) for owner, found in _measures_of(applications).items()}
     calls = {a.call_id: a.call for a in applications}
     organisations = {a.organisation_id for a in applications}
     formula = [pk for pk, call in calls.items() if call.shape == CallShape.FORMULA]
@@ -346,10 +354,7 @@ def facts_of_many(
             applicant_kind=application.organisation.kind,
             eligible_kinds=frozenset(call.eligible_kinds),
             eligible_categories=frozenset(categories[call.pk]),
-            measures=tuple(
-                MeasureFacts(m.category.code, m.title, m.planned_costs_amount, m.starts_on, m.ends_on)
-                for m in measures.get(application.pk, [])
-            ),
+            measures=measures.get(application.pk, ()),
             requested=application.requested_amount,
             own_share=application.own_share_amount,
             third_party=application.third_party_amount,
@@ -395,16 +400,26 @@ def preview_checks(
     return check_application(facts)
 
 
-def _content(application: Application, measures: list[Measure]) -> tuple[dict[str, Any], str]:
+# What a submitted version keeps of each measure (its name there: where it is read from).
+FROZEN_MEASURE = {
+    "category": "category__code", "title": "title", "description": "description",
+    "planned_costs_amount": "planned_costs_amount", "starts_on": "starts_on", "ends_on": "ends_on",
+}  # fmt: skip
+
+
+def _frozen_measures(application: Application) -> list[dict[str, Any]]:
+    """The application's measures as its version keeps them, in the order they were added."""
+    rows = application.measures.order_by("pk").values_list(*FROZEN_MEASURE.values())
+    return [dict(zip(FROZEN_MEASURE, row, strict=True)) for row in rows]
+
+
+def _content(application: Application, frozen: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
     """The frozen content of a submitted version, and its SHA-256 (of the content as sorted JSON)."""
-    frozen = [
-        {"category": m.category.code, "title": m.title, "description": m.description,
-         "planned_costs_amount": m.planned_costs_amount, "starts_on": m.starts_on, "ends_on": m.ends_on}
-        for m in measures
-    ]  # fmt: skip
     attachments = [
-        {"name": a.original_name, "sha256": a.sha256, "size": a.size}
-        for a in application.attachments.order_by("uploaded_at", "pk")
+        {"name": name, "sha256": sha256, "size": size}
+        for name, sha256, size in application.attachments.order_by("uploaded_at", "pk").values_list(
+            "original_name", "sha256", "size"
+        )
     ]
     content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": frozen, "attachments": attachments,
                "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
@@ -412,22 +427,37 @@ def _content(application: Application, measures: list[Measure]) -> tuple[dict[st
     return json.loads(text), hashlib.sha256(text.encode()).hexdigest()
 
 
+# The submission's read of the application with its lock: of the commune and the call only what the checks
+# and the frozen version need, and the commune's envelope with it (one read fewer). Built once: a
+# submission then only adds its key (the test of the submission counts its statements).
+_SUBMITTING = (
+    Application.objects.select_for_update(of=("self",))
+    .select_related("organisation", "call")
+    .only(
+        *(field.name for field in Application._meta.concrete_fields),
+        "organisation__kind", "organisation__key", "call__public_id", "call__programme", "call__shape",
+        "call__eligible_kinds", "call__financing_type", "call__funding_rate", "call__min_own_share_rate",
+        "call__min_grant_amount", "call__max_grant_amount", "call__max_duration_months", "call__deadline_on",
+    )
+    .annotate(envelope_amount=Subquery(
+        Envelope.objects.filter(call=OuterRef("call"), organisation=OuterRef("organisation"))
+        .order_by().values("amount")[:1]
+    ))
+)  # fmt: skip
+
+
 @transaction.atomic
 def submit_application(*, application: Application, actor: Any, today: date | None = None) -> ApplicationVersion:
     """Submit the application: it is frozen as a numbered version and goes to the review."""
-    # The commune's envelope comes with the lock: the checks need it, and it is one read fewer.
-    envelope = Envelope.objects.filter(call=OuterRef("call"), organisation=OuterRef("organisation")).order_by()
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("organisation", "call")
-        .annotate(envelope_amount=Subquery(envelope.values("amount")[:1]))
-        .get(pk=application.pk)
-    )
+    application = _SUBMITTING.get(pk=application.pk)
     require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
     submitted_at = timezone.now() if today is None else _noon(today)
     today = today or timezone.localdate()
-    measures = list(application.measures.select_related("category").order_by("pk"))
+    frozen = _frozen_measures(application)
+    measures = tuple(
+        MeasureFacts(m["category"], m["title"], m["planned_costs_amount"], m["starts_on"], m["ends_on"]) for m in frozen
+    )
     envelopes = {(application.call_id, application.organisation_id): application.envelope_amount or Decimal(0)}
     facts = facts_of_many(
         [application], on=today, measures={application.pk: measures}, funded_elsewhere=False, envelopes=envelopes
@@ -436,7 +466,7 @@ def submit_application(*, application: Application, actor: Any, today: date | No
     failed = [r for r in checks if r.code in SUBMISSION_CHECKS and not r.passed]
     if failed:
         raise DomainError("; ".join(f"{r.label}: {r.reason}" for r in failed))
-    content, digest = _content(application, measures)
+    content, digest = _content(application, frozen)
     application.version += 1
     application.submitted_at = submitted_at
     application.submitted_by = actor
@@ -649,7 +679,7 @@ def _number_many(
 def _announce_many(released: list[GrantDecision], *, actor: Any) -> None:
     """The rest of a release of numbered decisions: the decisions, status and history, amounts of amendments, the
     communes' messages."""
-    GrantDecision.objects.bulk_update(released, ["number", "released_by", "released_at"], batch_size=500)
+    update_each(released, ["number", "released_by", "released_at"])
     numbers = {d.application_id: str(d.number) for d in released}  # the status history names the Bescheid
     by_target: dict[str, list[Application]] = defaultdict(list)
     for decision in released:
@@ -686,13 +716,25 @@ def _apply_amendment(decision: GrantDecision) -> None:
     application.amendments.filter(outcome="").update(outcome=decision.number)
 
 
+# Stored Bescheide are linked to their decisions, and the audit events so far appended, this many at a time.
+KEEP_CHUNK = 50
+
+
 def _keep_bescheide(rendered: Iterable[tuple[GrantDecision, bytes]], *, actor: Any) -> None:
-    """Store the rendered Bescheide and link each to its decision."""
-    decisions = []
+    """Store the rendered Bescheide and link each to its decision.
+
+    A chunk at a time while the next ones render, so that little is left to write after the last one.
+    Nothing of the release can be refused any more, so the batch's audit events can go in early.
+    """
+    chunk: list[GrantDecision] = []
     for decision, content in rendered:
         decision.document = store_decision(decision=decision, content=content, actor=actor)
-        decisions.append(decision)
-    GrantDecision.objects.bulk_update(decisions, ["document"], batch_size=500)
+        chunk.append(decision)
+        if len(chunk) == KEEP_CHUNK:
+            update_each(chunk, ["document"])
+            audit.append_batch()
+            chunk = []
+    update_each(chunk, ["document"])
 
 
 @transaction.atomic
@@ -804,7 +846,7 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
             result.skipped = {a.reference: str(allowed.reason) for a in locked}
             return result
         measures = _measures_of(locked)
-        facts = facts_of_many(locked, measures=measures)
+        facts = facts_of_many(locked, measures={pk: measure_facts(found) for pk, found in measures.items()})
         approvable = []
         for application in locked:
             refused = refusal(ALLOWED_TRANSITIONS, application.status, ApplicationStatus.DECISION_PREPARED, _label)
@@ -829,7 +871,7 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
                     prepared_at=prepared_at,
                 )
             )
-        Measure.objects.bulk_update(changed, ["approved_amount"], batch_size=500)
+        update_each(changed, ["approved_amount"])
         GrantDecision.objects.bulk_create(decisions, batch_size=500)
         approval = str(DecisionKind.APPROVAL.label)
         _move_many(approvable, ApplicationStatus.DECISION_PREPARED, actor=actor, note=lambda a: approval)

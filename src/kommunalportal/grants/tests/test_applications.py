@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
+from kommunalportal.core.audit import verify_chain
 from kommunalportal.core.errors import DomainError, PermissionDenied
 from kommunalportal.core.models import AuditEvent
 from kommunalportal.core.workflow import TransitionNotAllowed, diagram
@@ -63,6 +64,21 @@ def test_the_applicant_prepares_and_only_the_signatory_submits(
     history = list(changes.values_list("from_status", "to_status"))
     assert history == [(S.DRAFT, S.SUBMITTED)]
     assert AuditEvent.objects.filter(action="grants.application.submitted", object_id=str(application.pk)).exists()
+
+
+def test_the_submission_freezes_every_measure_in_a_fixed_number_of_statements(
+    call, bruchkoebel, municipal_applicant, municipal_signatory, django_assert_num_queries
+):
+    application = draft(call, bruchkoebel, municipal_applicant)
+    # Savepoint, 4 reads, the audit chain's head (on PostgreSQL after its lock), 5 writes, release.
+    with django_assert_num_queries(13 if connection.vendor == "postgresql" else 12):
+        version = svc.submit_application(application=application, actor=municipal_signatory, today=IN_TIME)
+    assert version.content["measures"] == [
+        {"category": "e-file", "title": "E-Akte einführen", "description": "", "planned_costs_amount": "20000.00",
+         "starts_on": "2020-10-01", "ends_on": "2021-09-30"},
+    ]  # fmt: skip
+    assert version.content["organisation"] == "06435006" and version.content["call"] == str(call.public_id)
+    assert version.content["requested_amount"] == "15000.00" and version.content["attachments"] == []
 
 
 @pytest.mark.parametrize(
@@ -175,7 +191,7 @@ def test_the_transition_table_is_the_only_way(source, target):
     assert can_move(ALLOWED_TRANSITIONS, source, target) == (target in ALLOWED_TRANSITIONS.get(source, frozenset()))
 
 
-def test_bulk_decisions_decide_many_and_name_the_rest(call, programme_manager, reviewer, registry):
+def test_bulk_decisions_decide_many_and_name_the_rest(call, programme_manager, reviewer, registry, monkeypatch):
     from kommunalportal.accounts.roles import Role
     from kommunalportal.accounts.services import grant_membership
     from tests.factories import UserFactory
@@ -193,11 +209,17 @@ def test_bulk_decisions_decide_many_and_name_the_rest(call, programme_manager, r
     assert len(result.done) == 3 and not result.skipped
     decisions = GrantDecision.objects.filter(released_at__isnull=True)
     assert svc.release_decisions_in_bulk(decisions=decisions, actor=reviewer).skipped  # four eyes, all refused
+    monkeypatch.setattr(svc, "KEEP_CHUNK", 2)  # the Bescheide are kept two at a time, and then the last one
     released = svc.release_decisions_in_bulk(decisions=decisions, actor=programme_manager)
     assert len(released.done) == 3
     assert sorted(GrantDecision.objects.values_list("number", flat=True)) == [
         "ZB-2020-0001", "ZB-2020-0002", "ZB-2020-0003",
     ]  # fmt: skip
+    kept = GrantDecision.objects.select_related("document")
+    assert all(d.document and d.document.sha256 for d in kept) and len({d.document_id for d in kept}) == 3
+    assert {m.approved_amount for a in applications for m in a.measures.all()} == {Decimal("7500.00")}
+    assert AuditEvent.objects.filter(action="documents.document.issued").count() == 3
+    assert verify_chain().is_intact
 
 
 def _three_submitted(call):
