@@ -306,6 +306,10 @@ def _measures_of(applications: list[Application]) -> dict[int, list[Measure]]:
     return measures
 
 
+# Reads that every submission repeats, built once (each use only adds its filter).
+_CALL_CATEGORIES = Call.categories.through.objects.order_by().values_list("call_id", "measurecategory__code")
+
+
 def facts_of_many(
     applications: list[Application],
     *,
@@ -329,11 +333,7 @@ def facts_of_many(
         envelopes = {(call, organisation): amount for call, organisation, amount in found.values_list(
             "call_id", "organisation_id", "amount")}  # fmt: skip
     categories: dict[int, set[str]] = defaultdict(set)
-    for call_id, code in (
-        Call.categories.through.objects.filter(call_id__in=calls)
-        .order_by()
-        .values_list("call_id", "measurecategory__code")
-    ):
+    for call_id, code in _CALL_CATEGORIES.filter(call_id__in=calls):
         categories[call_id].add(code)
     # The same measure must not be funded twice: the commune's measures in other live applications of the programme.
     elsewhere: dict[tuple[int, int], list[tuple[int, str, str]]] = defaultdict(list)
@@ -407,9 +407,13 @@ FROZEN_MEASURE = {
 }  # fmt: skip
 
 
+_FROZEN_MEASURES = Measure.objects.order_by("pk").values_list(*FROZEN_MEASURE.values())
+_FROZEN_ATTACHMENTS = Attachment.objects.order_by("uploaded_at", "pk").values_list("original_name", "sha256", "size")
+
+
 def _frozen_measures(application: Application) -> list[dict[str, Any]]:
     """The application's measures as its version keeps them, in the order they were added."""
-    rows = application.measures.order_by("pk").values_list(*FROZEN_MEASURE.values())
+    rows = _FROZEN_MEASURES.filter(application_id=application.pk)
     return [dict(zip(FROZEN_MEASURE, row, strict=True)) for row in rows]
 
 
@@ -417,9 +421,7 @@ def _content(application: Application, frozen: list[dict[str, Any]]) -> tuple[di
     """The frozen content of a submitted version, and its SHA-256 (of the content as sorted JSON)."""
     attachments = [
         {"name": name, "sha256": sha256, "size": size}
-        for name, sha256, size in application.attachments.order_by("uploaded_at", "pk").values_list(
-            "original_name", "sha256", "size"
-        )
+        for name, sha256, size in _FROZEN_ATTACHMENTS.filter(application_id=application.pk)
     ]
     content = {**snapshot(application, ("reference", *PLAN_FIELDS)), "measures": frozen, "attachments": attachments,
                "organisation": application.organisation.key, "call": str(application.call.public_id)}  # fmt: skip
