@@ -122,15 +122,16 @@ def _postgres(url: str):
 
     name = url.rsplit("/", 1)[1].split("?")[0]
     scratch = f"{name}_round"
+    server = url.replace(f"/{name}", "/postgres", 1)  # the server's own database: the named one need not exist
 
     def fresh() -> str:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
         return url.replace(f"/{name}", f"/{scratch}", 1)
 
     def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
 
     return fresh, drop
