@@ -44,6 +44,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_registry()
 
 
+@pytest.fixture
+def tasks_run_now(settings):
+    """Background tasks run the moment they are queued, in the test's process (the worker's part)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _portal_language():
     """Every test starts in the portal's language (German), whatever language an earlier request left active."""

@@ -1,4 +1,4 @@
-"""Telling people: in-portal inbox and e-mail (sent after the transaction commits)."""
+"""Telling people: in-portal inbox and e-mail (queued when the transaction commits, sent by the worker)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from kommunalportal.accounts.models import Membership, User
@@ -17,11 +16,7 @@ from kommunalportal.core.errors import PermissionDenied
 from kommunalportal.organisations.models import Organisation
 
 from .models import Announcement, Message
-
-
-def _send_mails(mails: list[tuple[str, str, str, list[str]]]) -> None:
-    if mails:
-        send_mass_mail(mails, fail_silently=False)
+from .tasks import send_mails
 
 
 @dataclass(frozen=True)
@@ -74,11 +69,12 @@ def notify_organisations(*, notices: list[Notice], roles: Iterable[str], actor: 
             after={"subject": notice.subject, "recipients": [u.username for u in people]},
         )  # fmt: skip
         mails += [
-            (notice.subject, f"{notice.body}\n\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
+            [notice.subject, f"{notice.body}\n\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email]]
             for u in people
             if u.email
         ]
-    transaction.on_commit(partial(_send_mails, mails))
+    if mails:  # one task for all of them, queued only if the change commits
+        transaction.on_commit(partial(send_mails.enqueue, mails))
     return messages
 
 

@@ -2,6 +2,7 @@ import io
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,6 +69,30 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(demo, 
     assert JuryScore.objects.filter(application__in=joint).exists()
     assert "Starke-Heimat-2020" in demo and "zeichnung.ronneburg" in demo
     assert verify_chain().is_intact
+
+
+@pytest.mark.django_db(transaction=True)  # the demo's services commit one by one, as on a fresh machine
+def test_the_demo_queues_no_mail_for_the_replayed_round(registry, settings, monkeypatch, municipal_signatory):
+    from django_tasks_db.models import DBTaskResult
+
+    from kommunalportal.demo.management.commands import load_demo
+    from kommunalportal.notifications.models import Message
+    from kommunalportal.notifications.services import Notice, notify_organisations
+    from kommunalportal.organisations.models import Organisation
+
+    def programme_that_notifies():  # the real one replays the round: hundreds of notifications
+        commune = Organisation.objects.get(key="06435006")
+        notice = Notice(organisation=commune, subject="Bescheid", body="Text", link="/")
+        notify_organisations(notices=[notice], roles=[Role.MUNICIPAL_SIGNATORY], actor="demo")
+        return SimpleNamespace(name="Demo", calls=SimpleNamespace(count=lambda: 0))
+
+    settings.DEBUG = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    monkeypatch.setattr(load_demo, "load_demo_people", list)
+    monkeypatch.setattr(load_demo, "load_demo_programme", programme_that_notifies)
+    call_command("load_demo", stdout=io.StringIO())
+    assert Message.objects.filter(recipient=municipal_signatory).exists()  # the inbox has it
+    assert not DBTaskResult.objects.exists()  # no mail for the worker
 
 
 def test_the_demo_refuses_a_production_database(registry, settings):

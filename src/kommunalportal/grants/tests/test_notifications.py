@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def released(submitted, reviewer, programme_manager, django_capture_on_commit_callbacks):
+def released(submitted, reviewer, programme_manager, django_capture_on_commit_callbacks, tasks_run_now):
     with django_capture_on_commit_callbacks(execute=True):
         decision = svc.prepare_decision(application=submitted, actor=reviewer, kind=DecisionKind.APPROVAL)
         return svc.release_decision(decision=decision, actor=programme_manager)

@@ -13,15 +13,18 @@ from kommunalportal.grants.models import Reminder
 from kommunalportal.grants.reminders import send_due_reminders
 from kommunalportal.grants.tasks import schedule_reminders, send_reminders
 from kommunalportal.notifications.models import Message
+from kommunalportal.notifications.tasks import send_mails
 
 from .conftest import request
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-def test_the_proof_of_use_reminder_goes_out_ahead_and_when_overdue_each_once(grant, django_capture_on_commit_callbacks):
+def test_the_proof_of_use_reminder_goes_out_ahead_and_when_overdue_each_once(
+    grant, django_capture_on_commit_callbacks, tasks_run_now
+):
     deadline = grant.call.proof_of_use_due_on
-    with django_capture_on_commit_callbacks(execute=True):  # mail goes out after the commit
+    with django_capture_on_commit_callbacks(execute=True):  # the mails are queued after the commit
         assert send_due_reminders(today=deadline - timedelta(days=31)) == 0  # too early
         assert send_due_reminders(today=deadline - timedelta(days=30)) == 1
         assert send_due_reminders(today=deadline - timedelta(days=29)) == 0  # already sent
@@ -64,8 +67,10 @@ def test_the_daily_run_is_queued_once_in_the_database_and_the_worker_runs_it(set
     assert schedule_reminders() is False  # a second start of the portal queues nothing more
     assert DBTaskResult.objects.filter(task_path=send_reminders.module_path).count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay")
-    done = DBTaskResult.objects.get(status="SUCCESSFUL")
+    done = DBTaskResult.objects.get(task_path=send_reminders.module_path, status="SUCCESSFUL")
     assert done.return_value == 1  # the 2020 grant's proof of use is overdue today
+    mailed = DBTaskResult.objects.get(task_path=send_mails.module_path)  # queued by the run, sent by the worker
+    assert mailed.status == "SUCCESSFUL" and mailed.return_value == len(mail.outbox) > 0
     assert Reminder.objects.filter(key=f"proof-overdue:{grant.pk}").exists()
     # The next morning's run is waiting.
     waiting = DBTaskResult.objects.get(status="READY")

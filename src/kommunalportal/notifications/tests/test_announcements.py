@@ -56,7 +56,7 @@ def test_an_unknown_choice_is_refused(registry, programme_manager, audience):
 
 def test_the_announcement_reaches_everyone_working_for_the_communes_chosen_by_inbox_and_mail(
     registry, programme_manager, municipal_applicant, municipal_signatory, clerk, other_commune_applicant,
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, tasks_run_now,
 ):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         announcement = publish(programme_manager, districts=(MAIN_KINZIG,), size_classes=("l",))

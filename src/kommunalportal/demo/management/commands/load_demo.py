@@ -2,10 +2,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
 from kommunalportal.core.errors import DomainError
 from kommunalportal.demo.services import DEMO_PASSWORD, load_demo_people, load_demo_programme
 from kommunalportal.organisations.selectors import organisation_by_key
+
+NO_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 class Command(BaseCommand):
@@ -19,11 +22,11 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("load_demo runs only with DJANGO_DEBUG=true (or --force on a test system).")
         # The replayed 2020 round notifies hundreds of communes: their messages stay in the in-portal inbox,
-        # and no mail is sent for it.
-        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        # and no mail is queued for the worker.
         try:
-            people = load_demo_people()
-            programme = load_demo_programme()
+            with override_settings(TASKS=NO_TASKS):
+                people = load_demo_people()
+                programme = load_demo_programme()
         except DomainError as error:
             raise CommandError(str(error.message)) from None
         self.stdout.write(f"Demo programme: {programme.name} ({programme.calls.count()} call(s))")
