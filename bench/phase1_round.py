@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from scratch import postgres_scratch  # noqa: E402  (beside this script)
+
 BASELINE = "baseline: 443 Bescheid PDFs"
 ROUND = "whole round"
 DRAFTS = "(before the round: 443 drafts)"
@@ -115,28 +117,6 @@ def one_round() -> dict[str, float]:
     return {"vendor": connection.vendor, BASELINE: baseline, **times, ROUND: sum(times.values()), DRAFTS: drafting}
 
 
-def _postgres(url: str):
-    """The PostgreSQL server DATABASE_URL names, and a fresh database for one round beside the named one."""
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    scratch = f"{name}_round"
-    server = url.replace(f"/{name}", "/postgres", 1)  # the server's own database: the named one need not exist
-
-    def fresh() -> str:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-        return url.replace(f"/{name}", f"/{scratch}", 1)
-
-    def drop() -> None:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(scratch)))
-
-    return fresh, drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -146,7 +126,7 @@ def main() -> None:
         print(json.dumps(one_round()))
         return
     url = os.environ.get("DATABASE_URL", "")
-    fresh, drop = _postgres(url) if url.startswith("postgres") else (None, lambda: None)
+    fresh, drop = postgres_scratch(url, "round") if url.startswith("postgres") else (None, lambda: None)
     rounds = []
     try:
         for _ in range(args.rounds):
