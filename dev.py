@@ -120,7 +120,7 @@ def start() -> None:
     manage("load_registry")
     manage("load_demo")
     manage("schedule_reminders")
-    say("Starting the background worker (reminders; tasks are kept in the same database)")
+    say("Starting the background worker (reminders and mail; tasks are kept in the same database)")
     worker = subprocess.Popen([str(PY), str(ROOT / "manage.py"), "db_worker", "--interval", "5"], cwd=ROOT)
     # Stopped from outside (not by Ctrl+C): leave through `finally`, so that the worker stops too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
