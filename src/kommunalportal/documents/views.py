@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from .models import file_format
 from .selectors import documents_visible_to
@@ -10,9 +11,7 @@ from .selectors import documents_visible_to
 @login_required
 def download(request: HttpRequest, public_id: str) -> FileResponse:
     user: Any = request.user
-    document = documents_visible_to(user).filter(public_id=public_id).first()
-    if document is None:
-        raise Http404
+    document = get_object_or_404(documents_visible_to(user), public_id=public_id)
     extension, media_type = file_format(document.kind)
     filename = f"{document.title}.{extension}".replace("/", "-")
     # PDFs open in the browser; data files (the SEPA file for the treasury) are saved, not shown.

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -35,13 +35,6 @@ from .selectors import applications_visible_to, calls_visible_to, review_queue
 from .workflow import EDITABLE, GRANTED, ApplicationStatus
 
 PAGE_SIZE = 50
-
-
-def _application_or_404(user: Any, public_id: str) -> Application:
-    application = applications_visible_to(user).filter(public_id=public_id).first()
-    if application is None:
-        raise Http404
-    return application
 
 
 def _form_errors(form: Any) -> str:
@@ -72,9 +65,7 @@ def _refused(request: HttpRequest, application: Application, error: DomainError)
 @require_POST
 def application_start(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    call = calls_visible_to(user).filter(public_id=public_id).first()
-    if call is None:
-        raise Http404
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     organisation = (
         organisations_of(user, roles=frozenset({Role.MUNICIPAL_APPLICANT, Role.MUNICIPAL_SIGNATORY}))
         .filter(key=request.POST.get("organisation", ""))
@@ -99,7 +90,7 @@ def application_start(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     is_ministry = is_ministry_user(user)
     can_edit = bool(policies.can_draft_application(user, application.organisation)) and application.status in EDITABLE
     pending = application.decisions.filter(released_at__isnull=True, is_withdrawn=False).first()
@@ -155,7 +146,7 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def application_plan(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     form = FinancingPlanForm(request.POST)
     if not form.is_valid():
         errors = _form_errors(form)
@@ -173,7 +164,7 @@ def application_plan(request: HttpRequest, public_id: str) -> HttpResponse:
 def application_plan_check(request: HttpRequest, public_id: str) -> HttpResponse:
     """htmx: the checks panel for the plan as typed so far, without saving it."""
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     form = FinancingPlanForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
@@ -194,7 +185,7 @@ def application_plan_check(request: HttpRequest, public_id: str) -> HttpResponse
 @require_POST
 def application_measure_add(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     form = MeasureForm(request.POST, categories=application.call.categories.filter(is_active=True))
     if not form.is_valid():
         errors = _form_errors(form)
@@ -211,22 +202,15 @@ def application_measure_add(request: HttpRequest, public_id: str) -> HttpRespons
 @require_POST
 def application_measure_remove(request: HttpRequest, public_id: str, measure_id: int) -> HttpResponse:
     return _act(
-        request, public_id, lambda a, u: svc.remove_measure(measure=_one(a.measures, pk=measure_id), actor=u),
+        request, public_id,
+        lambda a, u: svc.remove_measure(measure=get_object_or_404(a.measures, pk=measure_id), actor=u),
         _("The measure is removed."),
     )  # fmt: skip
 
 
-def _one(related: Any, **lookup: Any) -> Any:
-    """The application's own measure or attachment, or 404: nobody reaches another application's parts."""
-    found = related.filter(**lookup).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _act(request: HttpRequest, public_id: str, act: Any, success: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     try:
         act(application, user)
     except DomainError as error:
@@ -238,7 +222,7 @@ def _act(request: HttpRequest, public_id: str, act: Any, success: str) -> HttpRe
 @require_POST
 def application_attachment_add(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, application, DomainError(_form_errors(form)))
@@ -255,21 +239,25 @@ def application_attachment_add(request: HttpRequest, public_id: str) -> HttpResp
 def application_attachment_remove(request: HttpRequest, public_id: str, attachment_id: str) -> HttpResponse:
     return _act(
         request, public_id,
-        lambda a, u: svc.remove_attachment(attachment=_one(a.attachments, public_id=attachment_id), actor=u),
+        lambda a, u: svc.remove_attachment(
+            attachment=get_object_or_404(a.attachments, public_id=attachment_id), actor=u
+        ),
         _("The attachment is removed."),
     )  # fmt: skip
 
 
 @login_required
 def application_attachment_download(request: HttpRequest, public_id: str, attachment_id: str) -> FileResponse:
-    attachment = _one(_application_or_404(request.user, public_id).attachments, public_id=attachment_id)
+    application = get_object_or_404(applications_visible_to(request.user), public_id=public_id)
+    attachment = get_object_or_404(application.attachments, public_id=attachment_id)
     return FileResponse(attachment.file.open("rb"), content_type="application/pdf", filename=attachment.original_name)
 
 
 @login_required
 def application_receipt(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
     """The receipt of a submitted version; the first request issues it, every later one gets the same file."""
-    version = _one(_application_or_404(request.user, public_id).versions, number=number)
+    application = get_object_or_404(applications_visible_to(request.user), public_id=public_id)
+    version = get_object_or_404(application.versions, number=number)
     try:
         receipt = svc.receipt_of(version=version, actor=request.user)
     except DomainError as error:
@@ -321,7 +309,7 @@ def application_note(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def application_prepare_decision(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _refused(request, application, DomainError(_("Choose a decision.")))
@@ -345,10 +333,9 @@ def application_prepare_decision(request: HttpRequest, public_id: str) -> HttpRe
 
 
 def _pending_decision(user: Any, public_id: str) -> tuple[Application, GrantDecision]:
-    application = _application_or_404(user, public_id)
-    decision = application.decisions.filter(released_at__isnull=True, is_withdrawn=False).first()
-    if decision is None:
-        raise Http404
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
+    # At most one pending decision per application (constraint one_pending_decision_per_application).
+    decision = get_object_or_404(application.decisions, released_at__isnull=True, is_withdrawn=False)
     return application, decision
 
 
@@ -380,7 +367,7 @@ def application_send_back(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def application_amendment(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     try:
         amount = euro_amount(request.POST.get("requested_amount", ""))
     except DomainError as error:
@@ -398,7 +385,7 @@ def application_amendment(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def application_amendment_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     approve = request.POST.get("outcome") == "approve"
     try:
         svc.decide_amendment(

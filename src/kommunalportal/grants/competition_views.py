@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,15 +16,15 @@ from kommunalportal.core.errors import DomainError
 from kommunalportal.organisations.selectors import organisation_by_key
 
 from . import competition
-from .application_views import _application_or_404, _done, _refused
-from .views import _call_or_404 as call_or_404
+from .application_views import _done, _refused
+from .selectors import applications_visible_to, calls_visible_to
 
 
 def _call_or_404(user: Any, public_id: str) -> Any:
     """The call, for ministry staff only: communes do not learn that the jury pages exist."""
     if not is_ministry_user(user):
         raise Http404
-    return call_or_404(user, public_id)
+    return get_object_or_404(calls_visible_to(user), public_id=public_id)
 
 
 @login_required
@@ -73,7 +73,7 @@ def fund_ranking(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def partner_add(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     organisation = organisation_by_key(request.POST.get("partner", "").strip())
     try:
         share = (Decimal(request.POST.get("share_percent", "").replace(",", ".")) / 100).quantize(Decimal("0.0001"))
@@ -92,7 +92,7 @@ def partner_add(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     scores: dict[int, int] = {}
     try:
         for criterion in application.call.criteria.all():

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -122,9 +122,7 @@ def _back(request: HttpRequest, message: str, *, error: bool = False, to: str = 
 @require_POST
 def account_propose(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    organisation = organisations_of(user).filter(key=request.POST.get("organisation", "")).first()
-    if organisation is None:
-        raise Http404
+    organisation = get_object_or_404(organisations_of(user), key=request.POST.get("organisation", ""))
     try:
         payments.propose_payee_account(
             organisation=organisation, actor=user, holder=request.POST.get("holder", ""),
@@ -149,9 +147,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def account_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    account = payee_accounts_visible_to(user).filter(public_id=public_id).first()
-    if account is None:
-        raise Http404
+    account = get_object_or_404(payee_accounts_visible_to(user), public_id=public_id)
     try:
         if request.POST.get("decision") == "confirm":
             payments.confirm_payee_account(account=account, actor=user)
@@ -167,9 +163,7 @@ def account_decide(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def drawdown_request(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    application = applications_visible_to(user).filter(public_id=public_id).first()
-    if application is None:
-        raise Http404
+    application = get_object_or_404(applications_visible_to(user), public_id=public_id)
     position = payments.grant_position(application)
     values = {"expenses": "", "purpose": ""}
     if request.method == "POST":
@@ -213,9 +207,7 @@ def drawdowns(request: HttpRequest) -> HttpResponse:
 @require_POST
 def drawdown_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    drawdown = drawdowns_visible_to(user).filter(public_id=public_id).first()
-    if drawdown is None:
-        raise Http404
+    drawdown = get_object_or_404(drawdowns_visible_to(user), public_id=public_id)
     note = request.POST.get("note", "")
     try:
         if request.POST.get("decision") == "approve":
@@ -255,17 +247,10 @@ def runs(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/payment_runs.html", {"runs": payment_runs_visible_to(user)[:200]})
 
 
-def _run_or_404(user: Any, public_id: str) -> Any:
-    run = payment_runs_visible_to(user).filter(public_id=public_id).first()
-    if run is None:
-        raise Http404
-    return run
-
-
 @login_required
 def run_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    run = _run_or_404(user, public_id)
+    run = get_object_or_404(payment_runs_visible_to(user), public_id=public_id)
     items = run.items.select_related("drawdown__application__organisation").order_by("end_to_end_id")
     return render(
         request, "grants/payment_run.html",
@@ -279,16 +264,16 @@ def run_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def run_act(request: HttpRequest, public_id: str, act: str) -> HttpResponse:
     user: Any = request.user
-    run = _run_or_404(user, public_id)
+    run = get_object_or_404(payment_runs_visible_to(user), public_id=public_id)
     try:
         if act == "release":
             payments.release_payment_run(run=run, actor=user)
             message = _("Payment run released; the SEPA file is ready.")
         elif act == "remove":
             picked = request.POST.get("item", "")
-            item = run.items.filter(pk=int(picked)).first() if picked.isdigit() else None
-            if item is None:
+            if not picked.isdigit():
                 raise Http404
+            item = get_object_or_404(run.items, pk=int(picked))
             payments.remove_from_payment_run(run=run, item=item, actor=user)
             message = _("The drawdown is back in the pool.")
         elif act == "outcome":

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,13 +24,6 @@ from .documents import letter_day
 from .models import Application, BaseRateEntry, Drawdown, ProofOfUse, Recovery, RecoveryKind
 from .selectors import applications_visible_to, proofs_visible_to, recoveries_visible_to
 from .workflow import GRANTED, DrawdownStatus, ProofStatus, RecoveryStatus
-
-
-def _application_or_404(user: Any, public_id: str) -> Application:
-    application = applications_visible_to(user).filter(public_id=public_id).select_related("call").first()
-    if application is None:
-        raise Http404
-    return application
 
 
 def _day(value: str) -> date:
@@ -56,7 +49,7 @@ def _whole_number(value: str, default: int) -> int:
 def proof_submit(request: HttpRequest, public_id: str) -> HttpResponse:
     """The commune's proof of use of one grant: the form, or the proof as it stands."""
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user).select_related("call"), public_id=public_id)
     measures = list(application.measures.select_related("category").order_by("pk"))
     live = proofs_visible_to(user).filter(application=application).exclude(status=ProofStatus.RETURNED).first()
     returned = proofs_visible_to(user).filter(application=application, status=ProofStatus.RETURNED).first()
@@ -101,13 +94,6 @@ def proof_list(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def _proof_or_404(user: Any, public_id: str) -> ProofOfUse:
-    proof = proofs_visible_to(user).filter(public_id=public_id).select_related("application__call").first()
-    if proof is None:
-        raise Http404
-    return proof
-
-
 def _last_payment_day(application: Application) -> date | None:
     paid = Drawdown.objects.filter(application=application, status=DrawdownStatus.PAID, paid_on__isnull=False)
     return paid.order_by("-paid_on").values_list("paid_on", flat=True).first()
@@ -116,7 +102,7 @@ def _last_payment_day(application: Application) -> date | None:
 @login_required
 def proof_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
-    proof = _proof_or_404(user, public_id)
+    proof = get_object_or_404(proofs_visible_to(user).select_related("application__call"), public_id=public_id)
     application = proof.application
     lines = list(proof.lines.select_related("measure__category").order_by("measure_id"))
     recovery = recoveries_visible_to(user).filter(proof=proof).exclude(status=RecoveryStatus.DROPPED).first()
@@ -138,7 +124,7 @@ def proof_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def proof_act(request: HttpRequest, public_id: str, act: str) -> HttpResponse:
     user: Any = request.user
-    proof = _proof_or_404(user, public_id)
+    proof = get_object_or_404(proofs_visible_to(user).select_related("application__call"), public_id=public_id)
     note = request.POST.get("note", "")
     try:
         if act == "review":
@@ -163,7 +149,7 @@ def proof_act(request: HttpRequest, public_id: str, act: str) -> HttpResponse:
 def recovery_start(request: HttpRequest, public_id: str) -> HttpResponse:
     """The ministry starts a recovery of a grant: the hearing letter goes to the commune."""
     user: Any = request.user
-    application = _application_or_404(user, public_id)
+    application = get_object_or_404(applications_visible_to(user).select_related("call"), public_id=public_id)
     allowed = policies.can_start_recovery(user)
     if not allowed:
         raise HttpForbidden(allowed.reason)
@@ -221,15 +207,10 @@ def recovery_list(request: HttpRequest) -> HttpResponse:
 
 
 def _recovery_or_404(user: Any, public_id: str) -> Recovery:
-    recovery = (
-        recoveries_visible_to(user)
-        .filter(public_id=public_id)
-        .select_related("hearing_document", "document", "prepared_by", "issued_by", "proof", "drawdown")
-        .first()
+    recoveries = recoveries_visible_to(user).select_related(
+        "hearing_document", "document", "prepared_by", "issued_by", "proof", "drawdown"
     )
-    if recovery is None:
-        raise Http404
-    return recovery
+    return get_object_or_404(recoveries, public_id=public_id)
 
 
 @login_required

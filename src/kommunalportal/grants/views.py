@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +19,7 @@ from kommunalportal.core.spreadsheet import csv_response
 from . import competition, policies, services
 from .applications import LIVE_STATUSES
 from .forms import CallForm, CapacityUploadForm, ProgrammeForm, YearBudgetForm
-from .models import Call, CallShape, CallStatus, Programme
+from .models import CallShape, CallStatus
 from .selectors import (
     applications_visible_to,
     calls_visible_to,
@@ -34,20 +34,6 @@ PERCENT = Decimal(100)
 
 def _percent_to_rate(value: Decimal | None) -> Decimal | None:
     return None if value is None else (value / PERCENT).quantize(Decimal("0.0001"))
-
-
-def _programme_or_404(user: Any, public_id: str) -> Programme:
-    programme = programmes_visible_to(user).filter(public_id=public_id).first()
-    if programme is None:
-        raise Http404
-    return programme
-
-
-def _call_or_404(user: Any, public_id: str) -> Call:
-    call = calls_visible_to(user).filter(public_id=public_id).first()
-    if call is None:
-        raise Http404
-    return call
 
 
 def _manager_only(user: Any) -> None:
@@ -116,7 +102,7 @@ def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     if not policies.can_view_programme_administration(user):
         raise Http404
-    programme = _programme_or_404(user, public_id)
+    programme = get_object_or_404(programmes_visible_to(user), public_id=public_id)
     context = {
         "programme": programme,
         "years": year_budgets(programme),
@@ -132,7 +118,7 @@ def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def year_budget_update(request: HttpRequest, public_id: str, year: int) -> HttpResponse:
     user: Any = request.user
     _manager_only(user)
-    programme = _programme_or_404(user, public_id)
+    programme = get_object_or_404(programmes_visible_to(user), public_id=public_id)
     form = YearBudgetForm(request.POST)
     if form.is_valid():
         try:
@@ -151,7 +137,7 @@ def year_budget_update(request: HttpRequest, public_id: str, year: int) -> HttpR
 def call_create(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     _manager_only(user)
-    programme = _programme_or_404(user, public_id)
+    programme = get_object_or_404(programmes_visible_to(user), public_id=public_id)
     years = [y.year for y in programme.years.order_by("year")]
     form = CallForm(request.POST or None, years=years)
     if request.method == "POST" and form.is_valid():
@@ -192,7 +178,7 @@ def call_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     if not policies.can_view_programme_administration(user):
         raise Http404
-    call = _call_or_404(user, public_id)
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     envelopes: list[Any] = []
     allocation_error = ""
     if call.shape == CallShape.FORMULA:
@@ -226,7 +212,7 @@ def call_envelopes_csv(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     if not policies.can_view_programme_administration(user):
         raise Http404
-    call = _call_or_404(user, public_id)
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     try:
         rows = (
             [(e.organisation, e.key, e.amount) for e in call.envelopes.select_related("organisation")]
@@ -248,7 +234,7 @@ def call_envelopes_csv(request: HttpRequest, public_id: str) -> HttpResponse:
 def call_import_capacity(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     _manager_only(user)
-    call = _call_or_404(user, public_id)
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     form = CapacityUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -273,7 +259,7 @@ def call_import_capacity(request: HttpRequest, public_id: str) -> HttpResponse:
 def call_publish_envelopes(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     _manager_only(user)
-    call = _call_or_404(user, public_id)
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     try:
         count = services.publish_envelopes(call=call, actor=user)
         messages.success(
@@ -291,7 +277,7 @@ def call_publish_envelopes(request: HttpRequest, public_id: str) -> HttpResponse
 def call_publish(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     _manager_only(user)
-    call = _call_or_404(user, public_id)
+    call = get_object_or_404(calls_visible_to(user), public_id=public_id)
     try:
         services.publish_call(call=call, actor=user)
         messages.success(request, _("The call is open for applications."))

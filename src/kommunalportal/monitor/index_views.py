@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -197,13 +197,6 @@ def index_overview(request: HttpRequest) -> HttpResponse:
 # The self-assessment
 
 
-def _questionnaire_or_404(user: Any, year: int) -> Questionnaire:
-    questionnaire = questionnaires_visible_to(user).filter(year=year).first()
-    if questionnaire is None:
-        raise Http404
-    return questionnaire
-
-
 @login_required
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     """A commune's questionnaires with the state of its responses; for the ministry, every questionnaire."""
@@ -241,7 +234,7 @@ def questionnaire_year(request: HttpRequest, year: int) -> HttpResponse:
     """The commune's response of the year (a choice first for people of several communes); for the ministry,
     every commune's response of the year."""
     user: Any = request.user
-    questionnaire = _questionnaire_or_404(user, year)
+    questionnaire = get_object_or_404(questionnaires_visible_to(user), year=year)
     if is_ministry_user(user):
         organisations = list(communes().order_by("short_name", "key"))
         rows = response_rows([questionnaire], organisations)
@@ -262,7 +255,7 @@ def questionnaire_year(request: HttpRequest, year: int) -> HttpResponse:
 def response_detail(request: HttpRequest, year: int, key: str) -> HttpResponse:
     """One commune's response: the form while it may still answer, the answers otherwise."""
     user: Any = request.user
-    questionnaire = _questionnaire_or_404(user, year)
+    questionnaire = get_object_or_404(questionnaires_visible_to(user), year=year)
     organisation = organisation_by_key(key)
     if organisation is None or not organisation.is_commune or not can_read_responses_of(user, organisation):
         raise Http404

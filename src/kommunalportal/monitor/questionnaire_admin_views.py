@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,13 +53,6 @@ def _managers_only(user: Any) -> None:
     decision = can_manage_questionnaires(user)
     if not decision:
         raise HttpForbidden(decision.reason)
-
-
-def _questionnaire_or_404(year: int) -> Questionnaire:
-    questionnaire = questionnaires_for_administration().filter(year=year).first()
-    if questionnaire is None:
-        raise Http404
-    return questionnaire
 
 
 def _question_or_404(questionnaire: Questionnaire, code: str) -> Question:
@@ -120,7 +113,7 @@ def questionnaire_detail(request: HttpRequest, year: int) -> HttpResponse:
     """A questionnaire with its questions in order; for programme managers, the buttons to change them."""
     user: Any = request.user
     _readers_only(user)
-    questionnaire: Any = _questionnaire_or_404(year)
+    questionnaire: Any = get_object_or_404(questionnaires_for_administration(), year=year)
     questions = questions_for_administration(questionnaire)
     context = {
         "questionnaire": questionnaire,
@@ -138,7 +131,7 @@ def questionnaire_update(request: HttpRequest, year: int) -> HttpResponse:
     """A questionnaire's title, introduction and answering period."""
     user: Any = request.user
     _managers_only(user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     form = QuestionnaireForm(request.POST or None, initial=QuestionnaireForm.initial_of(questionnaire))
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +149,7 @@ def questionnaire_update(request: HttpRequest, year: int) -> HttpResponse:
 def questionnaire_publish(request: HttpRequest, year: int) -> HttpResponse:
     user: Any = request.user
     _managers_only(user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     try:
         publish_questionnaire(questionnaire=questionnaire, actor=user)
     except DomainError as error:
@@ -171,7 +164,7 @@ def questionnaire_publish(request: HttpRequest, year: int) -> HttpResponse:
 def questionnaire_unpublish(request: HttpRequest, year: int) -> HttpResponse:
     user: Any = request.user
     _managers_only(user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     try:
         unpublish_questionnaire(questionnaire=questionnaire, actor=user)
     except DomainError as error:
@@ -204,14 +197,14 @@ def _question_page(request: HttpRequest, questionnaire: Questionnaire, question:
 def question_create(request: HttpRequest, year: int) -> HttpResponse:
     """A new question at the end of the questionnaire."""
     _managers_only(request.user)
-    return _question_page(request, _questionnaire_or_404(year), None)
+    return _question_page(request, get_object_or_404(questionnaires_for_administration(), year=year), None)
 
 
 @login_required
 def question_update(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A question's texts and weight; its code, kind and bounds too while nobody has answered it."""
     _managers_only(request.user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     return _question_page(request, questionnaire, _question_or_404(questionnaire, code))
 
 
@@ -220,7 +213,7 @@ def question_delete(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """Asks first; deletes a question nobody has answered."""
     user: Any = request.user
     _managers_only(user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     question = _question_or_404(questionnaire, code)
     if request.method == "POST":
         try:
@@ -240,7 +233,7 @@ def question_move(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """One place up or down."""
     user: Any = request.user
     _managers_only(user)
-    questionnaire = _questionnaire_or_404(year)
+    questionnaire = get_object_or_404(questionnaires_for_administration(), year=year)
     question = _question_or_404(questionnaire, code)
     offset = DIRECTIONS.get(request.POST.get("richtung", ""))
     if offset is None:

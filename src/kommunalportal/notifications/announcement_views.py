@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kommunalportal.core.errors import DomainError
@@ -69,9 +69,7 @@ def announcement_create(request: HttpRequest) -> HttpResponse:
 def announcement_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user: Any = request.user
     _ministry(user)
-    announcement = announcements_with_reads().filter(public_id=public_id).first()
-    if announcement is None:
-        raise Http404
+    announcement = get_object_or_404(announcements_with_reads(), public_id=public_id)
     rows = receipts(announcement)
     return render(
         request, "notifications/announcement_detail.html",

@@ -2,8 +2,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -23,9 +23,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    message = Message.objects.filter(recipient=user, pk=pk).first()
-    if message is None:
-        raise Http404
+    message = get_object_or_404(Message.objects.filter(recipient=user), pk=pk)
     mark_read(message=message, actor=user)
     if message.link and url_has_allowed_host_and_scheme(message.link, allowed_hosts={request.get_host()}):
         return redirect(message.link)
