@@ -4,7 +4,7 @@ round at its historical dates (`replaying`). Views and tasks never set it."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -18,6 +18,11 @@ def now() -> datetime:
 
 def today() -> date:
     return timezone.localdate(now())
+
+
+def noon(day: date) -> datetime:
+    """Noon of `day` in the portal's time zone: when the work of a day given in the past is stamped."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 @contextmanager

@@ -8,10 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -62,14 +61,10 @@ OVERRUNS = 5  # actual costs above the plan: the grant stays as approved
 PROOFS_FROM, PROOFS_UNTIL = date(2021, 5, 3), date(2021, 11, 30)
 
 
-def _noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
-
-
 @contextmanager
 def _on(day: date) -> Iterator[None]:
     """What happens inside happens at noon on `day`, as far as the services' stamps go."""
-    with clock.replaying(_noon(day)):
+    with clock.replaying(clock.noon(day)):
         yield
 
 

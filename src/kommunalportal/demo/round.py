@@ -4,11 +4,9 @@ that every run produces the same mix of measures."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
-
-from django.utils import timezone
 
 from kommunalportal.accounts.models import Membership, User
 from kommunalportal.accounts.roles import Role
@@ -96,14 +94,10 @@ def draft_round(call: Call, *, seed: int = 2020) -> list[Draft]:
     ]
 
 
-def at_noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
-
-
 def submit_drafts(drafts: list[Draft]) -> list[Application]:
     """Each commune's signatory submits its draft on its day (its history and messages dated that day)."""
     for draft in drafts:
-        with clock.replaying(at_noon(draft.submitted_on)):
+        with clock.replaying(clock.noon(draft.submitted_on)):
             svc.submit_application(application=draft.application, actor=draft.signatory, today=draft.submitted_on)
     return [draft.application for draft in drafts]
 
@@ -120,7 +114,7 @@ def decide_round(call: Call, *, reviewer: User, releaser: User) -> int:
     """The ministry approves every application as requested, in bulk and with four eyes, within weeks."""
     pending = Application.objects.filter(call=call, status="submitted").order_by("reference")
     prepared_on = call.deadline_on + PREPARED_AFTER_DEADLINE
-    with clock.replaying(at_noon(prepared_on)):
+    with clock.replaying(clock.noon(prepared_on)):
         svc.prepare_approvals_in_bulk(applications=pending, actor=reviewer, on=prepared_on)
     return release_round(call, releaser=releaser)
 
@@ -130,7 +124,7 @@ def release_round(call: Call, *, releaser: User) -> int:
         application__call=call, released_at__isnull=True, is_withdrawn=False
     ).select_related("application")
     on = call.deadline_on + RELEASED_AFTER_DEADLINE
-    with clock.replaying(at_noon(on)):
+    with clock.replaying(clock.noon(on)):
         return len(svc.release_decisions_in_bulk(decisions=decisions, actor=releaser, on=on).done)
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunalportal.accounts.roles import Role
-from kommunalportal.core import audit
+from kommunalportal.core import audit, clock
 from kommunalportal.core.audit import record_event, snapshot
 from kommunalportal.core.bulk import update_each
 from kommunalportal.core.errors import DomainError
@@ -86,10 +86,6 @@ def tell_communes(notices: list[Notice], *, actor: Any) -> None:
 
 def _tell_commune(application: Application, *, actor: Any, subject: str, body: str) -> None:
     tell_communes([_notice(application, subject=subject, body=body)], actor=actor)
-
-
-def _noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _label(status: str) -> str:
@@ -454,7 +450,7 @@ def submit_application(*, application: Application, actor: Any, today: date | No
     application = _SUBMITTING.get(pk=application.pk)
     require(policies.can_submit_application(actor, application))
     # `today` lets the demo and data migrations replay a past round; views never pass it.
-    submitted_at = timezone.now() if today is None else _noon(today)
+    submitted_at = timezone.now() if today is None else clock.noon(today)
     today = today or timezone.localdate()
     frozen = _frozen_measures(application)
     measures = tuple(
@@ -581,7 +577,7 @@ def prepare_decision(
         measure.save(update_fields=["approved_amount"])
     decision = GrantDecision.objects.create(
         application=application, kind=kind, approved_amount=total, reason=reason.strip(),
-        prepared_by=actor, prepared_at=timezone.now() if on is None else _noon(on),
+        prepared_by=actor, prepared_at=timezone.now() if on is None else clock.noon(on),
     )  # fmt: skip
     _move(application, ApplicationStatus.DECISION_PREPARED, actor=actor, note=str(DecisionKind(kind).label))
     return decision
@@ -667,7 +663,7 @@ def _number_many(
         else:
             released.append(decision)
     # `on` lets the demo replay a past round; views never pass it.
-    released_at = timezone.now() if on is None else _noon(on)
+    released_at = timezone.now() if on is None else clock.noon(on)
     by_prefix: dict[str, list[GrantDecision]] = defaultdict(list)
     for decision in released:
         prefix = NUMBER_PREFIX.get(DecisionKind(decision.kind), "ZB")
@@ -857,7 +853,7 @@ def prepare_approvals_in_bulk(*, applications: Iterable[Application], actor: Any
                 result.skipped[application.reference] = refused
             else:
                 approvable.append(application)
-        prepared_at = timezone.now() if on is None else _noon(on)
+        prepared_at = timezone.now() if on is None else clock.noon(on)
         changed, decisions = [], []
         for application in approvable:
             amounts = _split_request(application, measures[application.pk])

@@ -34,3 +34,8 @@ def test_a_replayed_moment_holds_inside_and_ends_with_the_block_also_when_it_fai
 def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError, match="aware"), clock.replaying(datetime(2020, 10, 15)):
         pass
+
+
+def test_a_day_given_in_the_past_is_stamped_at_noon_in_the_portals_time_zone():
+    moment = clock.noon(date(2020, 9, 14))
+    assert timezone.localtime(moment).isoformat() == "2020-09-14T12:00:00+02:00"
