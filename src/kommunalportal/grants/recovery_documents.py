@@ -11,7 +11,7 @@ from .documents import _amount, _header, _person, letter_day
 from .interest import SURCHARGE
 from .models import Application, DecisionKind, Recovery, RecoveryKind
 from .payments import grant_position
-from .settlement import _format_percent as _percent
+from .settlement import format_percent
 
 
 def _iban(iban: str) -> str:
@@ -45,7 +45,7 @@ KIND_LABELS = {
 def _interest_rows(accrued: Any) -> list[dict[str, Any]]:
     return [
         {"from": letter_day(period.start + timedelta(days=1)), "to": letter_day(period.end), "days": period.days,
-         "rate": _percent(period.annual_rate)}
+         "rate": format_percent(period.annual_rate)}
         for period in accrued.periods
     ]  # fmt: skip
 

@@ -42,7 +42,7 @@ def _format_euro(amount: Decimal) -> str:
     return f"{amount:,.2f}".translate(_GERMAN_SEPARATORS) + " €"
 
 
-def _format_percent(rate: Decimal) -> str:
+def format_percent(rate: Decimal) -> str:
     """A rate between 0 and 1 as a German percentage without needless places: 0.75 → 75 %, 0.8333 → 83,33 %."""
     return f"{(rate * 100).normalize():f}".replace(".", ",") + " %"
 
@@ -93,7 +93,7 @@ def settle(
             raise ValueError("proportional financing needs a funding rate")
         justified = round_commercial(actual_costs * funding_rate)
         explanation = "Anteilfinanzierung: " + _capped(
-            f"{_format_percent(funding_rate)} der zuwendungsfähigen Ausgaben von {_format_euro(actual_costs)} ergeben",
+            f"{format_percent(funding_rate)} der zuwendungsfähigen Ausgaben von {_format_euro(actual_costs)} ergeben",
             justified,
             approved,
         )
