@@ -19,7 +19,7 @@ from kommunalportal.accounts.roles import Role
 from kommunalportal.accounts.selectors import organisations_of
 from kommunalportal.core.errors import DomainError
 from kommunalportal.core.forms import euro_amount, is_uuid
-from kommunalportal.core.money import format_amount
+from kommunalportal.core.money import format_amount, round_commercial
 from kommunalportal.core.spreadsheet import csv_response
 
 from . import payments, policies
@@ -36,13 +36,9 @@ from .selectors import (
 MONEY_COLUMNS = ["reference", "commune", "key", "call", "approved", "drawn", "paid", "proven", "open", "to_repay"]
 
 
-AMOUNT_COLUMNS = range(MONEY_COLUMNS.index("approved"), len(MONEY_COLUMNS))
-CENT = Decimal("0.01")
-
-
 def _cents(amount: Decimal | None) -> Decimal | str:
     """An amount to the cent (the database's sums can carry more places, or none); empty when there is none."""
-    return amount.quantize(CENT) if amount is not None else ""
+    return round_commercial(amount) if amount is not None else ""
 
 
 def _rows(ledger: list[GrantMoney]) -> list[list[Any]]:
