@@ -50,6 +50,16 @@ def tasks_run_now(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture
+def tasks_in_database(settings):
+    """Background tasks are queued in the database as in production (the test settings only record them);
+    `manage.py db_worker --batch` runs them. Ask for it after the fixtures whose own tasks the test does
+    not count: it applies from the moment it is set up."""
+    from kommunalportal.config.settings import base
+
+    settings.TASKS = base.TASKS
+
+
 @pytest.fixture(autouse=True)
 def _portal_language():
     """Every test starts in the portal's language (German), whatever language an earlier request left active."""

@@ -72,7 +72,9 @@ def test_the_demo_has_every_role_and_the_2020_envelopes_and_is_idempotent(demo, 
 
 
 @pytest.mark.django_db(transaction=True)  # the demo's services commit one by one, as on a fresh machine
-def test_the_demo_queues_no_mail_for_the_replayed_round(registry, settings, monkeypatch, municipal_signatory):
+def test_the_demo_queues_no_mail_for_the_replayed_round(
+    registry, settings, monkeypatch, municipal_signatory, tasks_in_database
+):
     from django_tasks_db.models import DBTaskResult
 
     from kommunalportal.demo.management.commands import load_demo
@@ -87,7 +89,6 @@ def test_the_demo_queues_no_mail_for_the_replayed_round(registry, settings, monk
         return SimpleNamespace(name="Demo", calls=SimpleNamespace(count=lambda: 0))
 
     settings.DEBUG = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     monkeypatch.setattr(load_demo, "load_demo_people", list)
     monkeypatch.setattr(load_demo, "load_demo_programme", programme_that_notifies)
     call_command("load_demo", stdout=io.StringIO())

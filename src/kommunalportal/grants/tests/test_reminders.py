@@ -17,8 +17,6 @@ from kommunalportal.notifications.tasks import send_mails
 
 from .conftest import request
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
 
 def test_the_proof_of_use_reminder_goes_out_ahead_and_when_overdue_each_once(
     grant, django_capture_on_commit_callbacks, tasks_run_now
@@ -61,8 +59,7 @@ def test_paid_funds_remind_the_commune_to_spend_them_in_time(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_daily_run_is_queued_once_in_the_database_and_the_worker_runs_it(settings, grant):
-    settings.TASKS = DATABASE_TASKS
+def test_the_daily_run_is_queued_once_in_the_database_and_the_worker_runs_it(grant, tasks_in_database):
     assert schedule_reminders() is True
     assert schedule_reminders() is False  # a second start of the portal queues nothing more
     assert DBTaskResult.objects.filter(task_path=send_reminders.module_path).count() == 1

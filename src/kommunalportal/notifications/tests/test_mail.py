@@ -16,7 +16,6 @@ from kommunalportal.notifications.tasks import send_mails
 from kommunalportal.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +87,9 @@ def test_a_mail_server_that_is_down_leaves_the_notification_and_a_failed_task_to
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_sends_the_queued_mails(settings, municipal_applicant, municipal_signatory, programme_manager):
-    settings.TASKS = DATABASE_TASKS
+def test_the_worker_sends_the_queued_mails(
+    tasks_in_database, municipal_applicant, municipal_signatory, programme_manager
+):
     _tell(programme_manager, BRUCHKOEBEL)
     assert DBTaskResult.objects.filter(task_path=send_mails.module_path, status="READY").count() == 1
     assert not mail.outbox
